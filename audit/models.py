@@ -1,0 +1,66 @@
+"""The audit log: append-only, hash-chained, and free of personal data.
+
+An event names who did what to which object, for which resident (by
+pseudonymous reference only) and why; never the value of a personal-data field.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.TextChoices):
+    LOGIN = "login", _("aanmelden")
+    LOGIN_FAILED = "login_failed", _("aanmelden mislukt")
+    LOGOUT = "logout", _("afmelden")
+    READ = "read", _("inzien")
+    SEARCH = "search", _("zoeken")
+    CREATE = "create", _("aanmaken")
+    UPDATE = "update", _("wijzigen")
+    PREVIEW = "preview", _("voorbeeld minimalisatie")
+    FINALISE = "finalise", _("afronden")
+    DISCARD = "discard", _("vernietigen")
+    PURGE = "purge", _("bewaartermijn-opschoning")
+    REASSIGN = "reassign", _("toewijzen")
+    ACCESS_DENIED = "access_denied", _("toegang geweigerd")
+    EXPORT = "export", _("exporteren")
+    ADMIN_VIEW = "admin_view", _("beheerpagina inzien")
+    LOAD_DEFINITIONS = "load_definitions", _("ZRM-definities laden")
+    POLICY_CHANGE = "policy_change", _("beleidsversie gewijzigd")
+    PRUNE = "prune", _("auditlog opschonen")
+
+
+class Outcome(models.TextChoices):
+    SUCCESS = "success", _("gelukt")
+    DENIED = "denied", _("geweigerd")
+    ERROR = "error", _("fout")
+
+
+class AuditEvent(models.Model):
+    ts = models.DateTimeField(_("tijdstip (UTC)"), db_index=True)
+    actor_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True)
+    actor = models.CharField(_("gebruiker"), max_length=150, blank=True, db_index=True)
+    actor_role = models.CharField(_("rol"), max_length=40, blank=True)
+    on_behalf_of = models.CharField(_("namens"), max_length=150, blank=True)
+    action = models.CharField(_("actie"), max_length=20, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("objecttype"), max_length=40, blank=True)
+    object_id = models.CharField(_("object-id"), max_length=64, blank=True)
+    resident_ref = models.CharField(
+        _("inwonerreferentie"), max_length=36, blank=True, db_index=True
+    )
+    purpose = models.CharField(_("doel (wettelijk kader)"), max_length=40, blank=True)
+    outcome = models.CharField(
+        _("resultaat"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+    )
+    source_ip = models.GenericIPAddressField(_("herkomst"), null=True, blank=True)
+    request_id = models.CharField(_("request-id"), max_length=64, blank=True)
+    detail = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(_("vorige hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("auditgebeurtenis")
+        verbose_name_plural = _("auditgebeurtenissen")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.ts:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type} {self.object_id}"

@@ -1,0 +1,187 @@
+"""Residents, intakes and domain assessments.
+
+Every personal-data field here must be classified by the minimisation policy
+(minimisation/policy.py); a system check stops start-up when one is not.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
+
+
+class Framework(models.TextChoices):
+    WMO = "wmo", _("Wmo 2015")
+    JEUGDWET = "jeugdwet", _("Jeugdwet")
+    PARTICIPATIEWET = "participatiewet", _("Participatiewet")
+    SCHULDHULP = "schuldhulp", _("Wet gemeentelijke schuldhulpverlening")
+
+
+class Resident(models.Model):
+    """An inwoner. `ref` is the only identifier logs and the audit log may carry."""
+
+    ref = models.UUIDField(_("referentie"), default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("naam"), max_length=200)
+    date_of_birth = models.DateField(_("geboortedatum"))
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True, db_index=True)
+    address = models.CharField(_("adres"), max_length=300, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("inwoner")
+        verbose_name_plural = _("inwoners")
+
+    def __str__(self) -> str:
+        # Never the name: object representations end up in logs and admin history.
+        return f"inwoner {self.ref}"
+
+
+class IntakeStatus(models.TextChoices):
+    DRAFT = "draft", _("concept")
+    FINALISED = "finalised", _("afgerond")
+
+
+class Outcome(models.TextChoices):
+    NONE = "", _("nog niet bepaald")
+    HELP_NEEDED = "help_needed", _("hulpvraag bevestigd")
+    NO_HELP_NEED = "no_help_need", _("geen hulpvraag")
+
+
+class Intake(models.Model):
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="intakes", verbose_name=_("inwoner")
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="intakes",
+        verbose_name=_("consulent"),
+    )
+    team = models.ForeignKey(
+        Group,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="team_intakes",
+        verbose_name=_("team"),
+    )
+    framework = models.CharField(_("wettelijk kader"), max_length=20, choices=Framework.choices)
+    instrument_version = models.CharField(
+        _("versie instrument"),
+        max_length=10,
+        choices=INSTRUMENT_CHOICES,
+        default=DEFAULT_INSTRUMENT,
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT
+    )
+    outcome = models.CharField(
+        _("uitkomst"), max_length=20, choices=Outcome.choices, default=Outcome.NONE, blank=True
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reassessments",
+        verbose_name=_("vorige meting"),
+    )
+    version = models.PositiveIntegerField(_("versie"), default=1)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True, db_index=True)
+    finalised_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        permissions = [("reassign_intake", _("Intake aan een andere consulent toewijzen"))]
+        indexes = [models.Index(fields=["status", "created_at"], name="intake_status_created")]
+
+    def __str__(self) -> str:
+        return f"intake {self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == IntakeStatus.DRAFT
+
+
+class HelpNeed(models.TextChoices):
+    UNKNOWN = "unknown", _("onbekend")
+    CONFIRMED = "confirmed", _("bevestigd")
+    NONE = "none", _("geen")
+
+
+class DomainAssessment(models.Model):
+    """One ZRM domain of one intake. score NULL means "niet besproken"."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="assessments")
+    domain = models.CharField(_("domein"), max_length=40)
+    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, choices=SCALE)
+    help_need = models.CharField(
+        _("hulpvraag"), max_length=10, choices=HelpNeed.choices, default=HelpNeed.UNKNOWN
+    )
+    notes = models.TextField(_("toelichting"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("domeinscore")
+        verbose_name_plural = _("domeinscores")
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "domain"], name="one_assessment_per_domain"),
+            models.CheckConstraint(
+                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
+                name="score_between_1_and_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"domein {self.domain} van intake {self.intake_id}"
+
+    @property
+    def discussed(self) -> bool:
+        return self.score is not None
+
+
+class ZrmDefinition(models.Model):
+    """An official ZRM cell definition, loaded from the municipality's licensed file."""
+
+    instrument_version = models.CharField(max_length=10, choices=INSTRUMENT_CHOICES)
+    domain = models.CharField(max_length=40)
+    level = models.PositiveSmallIntegerField(choices=SCALE)
+    text = models.TextField()
+
+    class Meta:
+        verbose_name = _("ZRM-definitie")
+        verbose_name_plural = _("ZRM-definities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument_version", "domain", "level"], name="one_definition_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_version} {self.domain} {self.level}"
+
+
+# Direct foreign-key object permissions (django-guardian's advice for scale):
+# rows go with their object through ON DELETE CASCADE, so nothing is orphaned.
+class IntakeUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Intake, on_delete=models.CASCADE)
+
+
+class IntakeGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Intake, on_delete=models.CASCADE)
+
+
+class ResidentUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Resident, on_delete=models.CASCADE)
+
+
+class ResidentGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Resident, on_delete=models.CASCADE)

@@ -1,0 +1,49 @@
+"""Roles are Django groups; teams are groups whose name starts with TEAM_PREFIX.
+
+One place that knows the role names, so templates, access helpers and the
+audit log all say the same thing.
+"""
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+CONSULENT = "consulent"
+TEAMLEIDER = "teamleider"
+PRIVACY_OFFICER = "privacyfunctionaris"
+APP_ADMIN = "functioneel beheerder"
+
+ROLES = (CONSULENT, TEAMLEIDER, PRIVACY_OFFICER, APP_ADMIN)
+ROLE_LABELS = {
+    CONSULENT: _("Consulent"),
+    TEAMLEIDER: _("Teamleider"),
+    PRIVACY_OFFICER: _("Privacyfunctionaris"),
+    APP_ADMIN: _("Functioneel beheerder"),
+}
+
+TEAM_PREFIX = "Team "
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser) -> str:
+    """The user's role name, or "" for a user without one.
+
+    A user holds one role; if an admin gave several, the first in ROLES wins,
+    which is also the most restricted for intake content.
+    """
+    if not user.is_authenticated:
+        return ""
+    cached = getattr(user, "_zrm_role", None)
+    if cached is not None:
+        return cached
+    names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    role = next((r for r in ROLES if r in names), "")
+    user._zrm_role = role  # noqa: SLF001 - per-request cache on the user object
+    return role
+
+
+def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
+    return role_of(user) == role
+
+
+def teams_of(user: AbstractBaseUser) -> QuerySet[Group]:
+    return user.groups.filter(name__startswith=TEAM_PREFIX)

@@ -1,0 +1,68 @@
+from unittest import mock
+
+import pytest
+from django.db import DatabaseError
+from django.test import Client
+
+
+def test_healthz_answers_200_when_the_database_is_reachable(db: None, client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(db: None, client: Client) -> None:
+    with mock.patch("config.views.connection.cursor", side_effect=DatabaseError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
+
+
+def test_the_start_page_requires_sign_in(db: None, client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/aanmelden/")
+
+
+def test_the_sign_in_page_is_dutch(db: None, client: Client) -> None:
+    response = client.get("/aanmelden/")
+    assert response.status_code == 200
+    assert '<html lang="nl">' in response.content.decode()
+    assert "Gebruikersnaam" in response.content.decode()
+
+
+def test_a_demo_user_signs_in_and_lands_on_the_start_page(demo_users: dict, client: Client) -> None:
+    response = client.post(
+        "/aanmelden/", {"username": "consulent", "password": "zrm-demo"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == "/"
+    assert "Welkom, consulent" in response.content.decode()
+    assert "Consulent" in response.content.decode()
+
+
+def test_a_wrong_password_gives_a_dutch_error(demo_users: dict, client: Client) -> None:
+    response = client.post("/aanmelden/", {"username": "consulent", "password": "fout"})
+    assert response.status_code == 200
+    assert "Voer een juiste gebruikersnaam en wachtwoord in" in response.content.decode()
+    assert response.context["form"].data["username"] == "consulent"
+
+
+def test_sign_out_ends_the_session(demo_users: dict, client: Client) -> None:
+    client.post("/aanmelden/", {"username": "consulent", "password": "zrm-demo"})
+    assert client.get("/").status_code == 200
+    response = client.post("/afmelden/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("username", ["consulent", "consulent2", "teamleider", "privacy", "beheer"])
+def test_every_demo_user_can_sign_in(demo_users: dict, client: Client, username: str) -> None:
+    assert client.login(username=username, password="zrm-demo")
+
+
+def test_seed_demo_refuses_production(monkeypatch: pytest.MonkeyPatch, db: None) -> None:
+    from django.core.management import CommandError, call_command
+
+    monkeypatch.setattr("django.conf.settings.DJANGO_ENV", "production")
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")

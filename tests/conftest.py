@@ -1,0 +1,56 @@
+"""Shared fixtures. Tests that need PostgreSQL or SQLite are marked and deselected
+(not skipped) on the other backend; CI runs the suite on both."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.management import call_command
+from django.test import Client
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+DEMO_PASSWORD = "zrm-demo"
+
+
+def _backend() -> str:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    return "postgres" if "postgresql" in engine else "sqlite"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    other = "sqlite" if _backend() == "postgres" else "postgres"
+    keep, drop = [], []
+    for item in items:
+        (drop if item.get_closest_marker(other) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"database backend: {_backend()} (tests marked for the other backend are deselected)"
+
+
+@pytest.fixture
+def demo_users(db: None) -> dict[str, AbstractUser]:
+    """The README's demo users, created by the real seed_demo command."""
+    from django.contrib.auth import get_user_model
+
+    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    users = get_user_model().objects.filter(
+        username__in=["consulent", "consulent2", "teamleider", "privacy", "beheer"]
+    )
+    return {u.username: u for u in users}
+
+
+@pytest.fixture
+def signed_in(demo_users: dict[str, AbstractUser]) -> "callable":
+    """signed_in("consulent") -> a test client signed in as that demo user."""
+
+    def sign_in(username: str) -> Client:
+        client = Client()
+        client.force_login(demo_users[username])
+        return client
+
+    return sign_in
