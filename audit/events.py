@@ -70,9 +70,14 @@ def record(
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         fields["prev_hash"] = last or GENESIS_HASH
         # Microsecond precision survives every backend, so the hash is re-computable.
-        fields["ts"] = dt.datetime.now(dt.UTC)
+        fields["ts"] = _now()
         fields["hash"] = event_hash(fields)
         return AuditEvent.objects.create(**fields)
+
+
+def _now() -> dt.datetime:
+    """The event's timestamp (a function, so tests can write events in the past)."""
+    return dt.datetime.now(dt.UTC)
 
 
 def _actor_fields(actor: Any) -> dict[str, Any]:
