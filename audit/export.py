@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -63,16 +64,27 @@ class ExportFilter:
     resident_ref: str = ""
     action: str = ""
 
-    def describe(self) -> dict[str, str]:
-        """The filter as it goes into the EXPORT event (no personal data: a username
-        of an employee and a pseudonymous reference at most)."""
-        return {
+    def describe(self) -> dict[str, object]:
+        """The filter as it goes into the EXPORT event. The actor filter is free text:
+        it is stored only when it names a known user or an actor in the log, so a
+        resident's name typed into that field never lands in the audit log."""
+        described: dict[str, object] = {
             "since": self.since.isoformat() if self.since else "",
             "until": self.until.isoformat() if self.until else "",
-            "actor": self.actor,
+            "actor": self.actor if _is_known_actor(self.actor) else "",
             "resident_ref": self.resident_ref,
             "action": self.action,
         }
+        if self.actor and not described["actor"]:
+            described["actor_unknown"] = True
+        return described
+
+
+def _is_known_actor(name: str) -> bool:
+    if not name:
+        return False
+    users = get_user_model().objects.filter(**{get_user_model().USERNAME_FIELD: name})
+    return users.exists() or AuditEvent.objects.filter(actor=name).exists()
 
 
 def parse_date(value: str, field: str) -> dt.date:
