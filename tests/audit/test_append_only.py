@@ -48,19 +48,25 @@ def test_postgresql_refuses_to_change_the_audit_table(write_events, sql: str) ->
     write_events(2)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL zrm.audit_truncate = 'off'")  # the test suite turns it on
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql)
     assert AuditEvent.objects.filter(action="read").count() == 2
 
 
 @pytest.mark.postgres
 def test_postgresql_refuses_an_update_even_during_a_prune(write_events) -> None:
     write_events(1)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL zrm.audit_prune = 'on'")
-            cursor.execute("UPDATE audit_auditevent SET action = 'create'")
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET LOCAL zrm.audit_prune = 'on'")
+        cursor.execute("UPDATE audit_auditevent SET action = 'create'")
 
 
 @pytest.mark.postgres

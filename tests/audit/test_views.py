@@ -39,9 +39,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(db: None, client: Client) -> No
     assert response["Location"].startswith("/aanmelden/")
 
 
-def test_the_browser_export_streams_csv_with_the_filter_applied(
-    signed_in, write_events
-) -> None:
+def test_the_browser_export_streams_csv_with_the_filter_applied(signed_in, write_events) -> None:
     write_events(2, resident_ref=RESIDENT_REF)
     write_events(3)
     response = signed_in("privacy").post(URL, {"format": "csv", "resident": RESIDENT_REF})
