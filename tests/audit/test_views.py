@@ -31,6 +31,8 @@ def test_other_roles_get_a_404_and_no_menu_link(signed_in, username) -> None:
     assert client.post(URL, {"format": "csv"}).status_code == 404
     assert f'href="{URL}"' not in client.get("/").content.decode()
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+    denied = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, actor=username)
+    assert [e.detail["view"] for e in denied] == ["audit:export", "audit:export"]
 
 
 def test_an_anonymous_visitor_is_sent_to_sign_in(db: None, client: Client) -> None:
