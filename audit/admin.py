@@ -2,6 +2,7 @@
 
 AuditedAdminMixin can be put in front of any ModelAdmin (other apps: please
 do) so that every list and detail page of that model writes an ADMIN_VIEW event.
+(Without it, AccessAuditMiddleware still logs the page, with fewer details.)
 It never stores what was typed into the search box (it could be a name); only
 whether a search was made, and the resident reference when the search was one.
 """
@@ -15,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import record
+from audit.middleware import AUDITED_FLAG
 from audit.models import Action, AuditEvent
 
 
@@ -71,7 +73,8 @@ class AuditedAdminMixin:
         searched: bool = False,
     ) -> None:
         if response.status_code >= 400:
-            return  # denials are logged by AccessDeniedAuditMiddleware
+            return  # denials are logged by AccessAuditMiddleware
+        setattr(request, AUDITED_FLAG, True)  # the middleware need not log it again
         detail: dict[str, Any] = {
             "page": page,
             "model": f"{self.model._meta.app_label}.{self.model._meta.model_name}",

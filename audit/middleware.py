@@ -5,7 +5,7 @@ X-Request-ID header (set by the proxy) or freshly generated, and sent back in th
 X-Request-ID response header, so one request can be followed from the proxy log
 to the audit log.
 
-AccessDeniedAuditMiddleware writes an ACCESS_DENIED event when:
+AccessAuditMiddleware writes an ACCESS_DENIED event when:
 - a view answers 404 or 403 (intake/access.py raises Http404 for anything the
   user may not see, so every object-access refusal is logged, whichever view
   made it); a URL that matches no view at all is not logged;
@@ -14,6 +14,10 @@ AccessDeniedAuditMiddleware writes an ACCESS_DENIED event when:
 The event holds the URL name and, when the URL carries them, the numeric object
 id and the resident reference; never the raw path or query string, which could
 hold anything a user typed.
+
+It also writes ADMIN_VIEW for every admin page a signed-in user gets (any
+ModelAdmin, Django's own user and group pages included), unless the page's
+ModelAdmin uses audit.admin.AuditedAdminMixin, which already wrote a richer event.
 """
 
 import re
@@ -59,7 +63,7 @@ def resident_url_prefixes() -> tuple[str, ...]:
     return tuple(getattr(settings, "AUDIT_RESIDENT_URL_PREFIXES", DEFAULT_RESIDENT_URL_PREFIXES))
 
 
-class AccessDeniedAuditMiddleware:
+class AccessAuditMiddleware:
     """Must come after AuthenticationMiddleware (it needs request.user)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -70,6 +74,8 @@ class AccessDeniedAuditMiddleware:
         reason = self._denial(request, response)
         if reason:
             _record_denial(request, response, reason)
+        elif _is_admin_page(request, response) and not getattr(request, AUDITED_FLAG, False):
+            _record_admin_view(request, response)
         return response
 
     @staticmethod
@@ -109,6 +115,37 @@ def _record_denial(request: HttpRequest, response: HttpResponse, reason: str) ->
         outcome=Outcome.DENIED,
         detail=detail,
     )
+
+
+# Set on the request by AuditedAdminMixin once it has written its own ADMIN_VIEW event.
+AUDITED_FLAG = "_audit_admin_view_recorded"
+_UNAUDITED_ADMIN_PAGES = ("admin:jsi18n", "admin:login", "admin:logout")
+
+
+def _is_admin_page(request: HttpRequest, response: HttpResponse) -> bool:
+    match = getattr(request, "resolver_match", None)
+    user = getattr(request, "user", None)
+    return (
+        match is not None
+        and "admin" in match.namespaces
+        and match.view_name not in _UNAUDITED_ADMIN_PAGES
+        and user is not None
+        and user.is_authenticated
+        and response.status_code < 400
+    )
+
+
+def _record_admin_view(request: HttpRequest, response: HttpResponse) -> None:
+    match = request.resolver_match
+    detail = {
+        "page": match.view_name,
+        "status": response.status_code,
+        "method": request.method if request.method in _METHODS else "other",
+    }
+    object_id = _as_int(match.kwargs.get("object_id", ""))
+    if object_id:
+        detail["object_id"] = object_id
+    record(Action.ADMIN_VIEW, request=request, detail=detail)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

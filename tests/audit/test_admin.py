@@ -58,3 +58,23 @@ def test_admin_page_views_are_logged_without_the_search_text(admin_client_, writ
     assert views[1].resident_ref == RESIDENT_REF
     assert views[2].detail["object_id"] == str(event.pk)
     assert all(v.actor == "auditor" for v in views)
+
+
+def test_a_page_with_the_mixin_is_logged_exactly_once(admin_client_, db: None) -> None:
+    admin_client_.get(CHANGELIST)
+    assert AuditEvent.objects.filter(action=Action.ADMIN_VIEW).count() == 1
+
+
+def test_admin_pages_without_the_mixin_are_logged_too(admin_client_, demo_users) -> None:
+    user = demo_users["consulent"]
+    admin_client_.get("/beheer/")
+    admin_client_.get(f"/beheer/auth/user/{user.pk}/change/")
+    views = list(AuditEvent.objects.filter(action=Action.ADMIN_VIEW).order_by("id"))
+    assert [v.detail["page"] for v in views] == ["admin:index", "admin:auth_user_change"]
+    assert views[1].detail["object_id"] == str(user.pk)
+    assert views[1].actor == "auditor"
+
+
+def test_the_admin_sign_in_page_is_not_an_admin_view(client: Client, db: None) -> None:
+    client.get("/beheer/login/")
+    assert not AuditEvent.objects.filter(action=Action.ADMIN_VIEW).exists()
