@@ -36,13 +36,16 @@ def record(
     outcome: Outcome | str = Outcome.SUCCESS,
     detail: dict[str, Any] | None = None,
     on_behalf_of: str = "",
+    object_type: str = "",
+    object_id: str | int = "",
 ) -> AuditEvent:
     """Append one event to the chain.
 
     `actor`: a user (default: request.user), or a plain string naming a system
     actor such as "command:prune_audit" (no user id, no role).
     `detail` must hold names, ids and counts only, never a field value.
-    `obj` gives object type and id; `resident_ref` the pseudonymous reference.
+    `obj` gives object type and id (or pass `object_type`/`object_id` for an object
+    that no longer exists); `resident_ref` the pseudonymous reference.
     """
     action = Action(str(action))  # ValueError on an unknown action: a programming error
     outcome = Outcome(str(outcome))
@@ -52,8 +55,10 @@ def record(
         **_actor_fields(actor),
         "on_behalf_of": str(on_behalf_of or "")[:150],
         "action": action.value,
-        "object_type": obj._meta.model_name[:40] if obj is not None else "",
-        "object_id": str(obj.pk)[:64] if obj is not None and obj.pk is not None else "",
+        "object_type": (obj._meta.model_name if obj is not None else str(object_type))[:40],
+        "object_id": (
+            str(obj.pk) if obj is not None and obj.pk is not None else str(object_id or "")
+        )[:64],
         "resident_ref": _resident_ref(resident_ref),
         "purpose": str(purpose or "")[:40],
         "outcome": outcome.value,

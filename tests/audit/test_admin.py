@@ -19,6 +19,8 @@ def admin_client_(db: None) -> Client:
 def test_the_admin_offers_no_add_change_or_delete(admin_client_, write_events) -> None:
     event = write_events(1)[0]
     assert admin_client_.get(CHANGELIST + "add/").status_code == 403
+    denied = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
+    assert (denied.detail["status"], denied.detail["view"]) == (403, "admin:audit_auditevent_add")
     assert admin_client_.get(f"{CHANGELIST}{event.pk}/delete/").status_code == 403
     detail = admin_client_.get(f"{CHANGELIST}{event.pk}/change/")
     assert detail.status_code == 200
@@ -39,11 +41,17 @@ def test_admin_search_is_an_exact_match_on_the_resident_reference(
     assert len(partial) == 0
 
 
-def test_admin_filters_by_action(admin_client_, write_events) -> None:
+def test_admin_filters_by_action_and_date(admin_client_, write_events) -> None:
+    import datetime as dt
+
     write_events(2)
     write_events(1, action=Action.CREATE)
+    write_events(1, at=dt.datetime(2020, 6, 1, 12, tzinfo=dt.UTC), action=Action.UPDATE)
     result = admin_client_.get(CHANGELIST, {"action__exact": "create"}).context["cl"].result_list
     assert [e.action for e in result] == ["create"]
+    period = {"ts__gte": "2020-06-01 00:00:00+00:00", "ts__lt": "2020-06-02 00:00:00+00:00"}
+    result = admin_client_.get(CHANGELIST, period).context["cl"].result_list
+    assert [e.action for e in result] == ["update"]
 
 
 def test_admin_page_views_are_logged_without_the_search_text(admin_client_, write_events) -> None:

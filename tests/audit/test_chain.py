@@ -132,3 +132,11 @@ def test_a_resident_reference_must_be_a_uuid(db: None) -> None:
 def test_an_unknown_action_is_refused(db: None) -> None:
     with pytest.raises(ValueError):
         record("peek")
+
+
+def test_an_object_is_named_by_type_and_id_also_after_it_was_destroyed(demo_users) -> None:
+    user = demo_users["consulent"]
+    by_object = record(Action.READ, obj=user)
+    by_name = record(Action.DISCARD, object_type="intake", object_id=42)
+    assert (by_object.object_type, by_object.object_id) == ("user", str(user.pk))
+    assert (by_name.object_type, by_name.object_id) == ("intake", "42")
