@@ -16,7 +16,7 @@ from intake.roles import PRIVACY_OFFICER, has_role
 def export(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, PRIVACY_OFFICER):
         raise Http404
-    form = ExportForm(request.POST or None)
+    form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         fmt = form.cleaned_data["format"]
         flt = form.export_filter

@@ -87,3 +87,9 @@ def test_bad_input_gives_a_dutch_message_next_to_the_field_and_keeps_it(
     assert form.data[field] == data[field]
     assert message in response.content.decode()
     assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_an_empty_post_asks_for_the_format_in_dutch(signed_in) -> None:
+    response = signed_in("privacy").post(URL, {})
+    assert response.status_code == 400
+    assert "Dit veld is verplicht." in response.context["form"].errors["format"]
