@@ -5,7 +5,7 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from intake.bsn import normalise_bsn
@@ -157,7 +157,8 @@ class AssessmentForm(forms.Form):
             beside = [_definitions_block(definitions[code])] if code in definitions else []
             fieldsets.append(
                 Fieldset(
-                    domain.name,
+                    # crispy renders the legend as a template, unescaped: escape it here.
+                    escape(str(domain.name)),
                     *beside,
                     f"{code}-score",
                     f"{code}-help_need",
