@@ -3,7 +3,7 @@
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout, Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -19,9 +19,16 @@ NOT_DISCUSSED = _("niet besproken")
 SCORE_CHOICES = [("", NOT_DISCUSSED)] + [(str(n), f"{n} – {label}") for n, label in SCALE]
 
 
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
 class IntakeFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Zoek op naam of referentie van de inwoner"), required=False, max_length=200
+        label=_("Zoek op naam of referentie van de inwoner"),
+        required=False,
+        max_length=200,
+        widget=SearchInput,
     )
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("alle"))] + IntakeStatus.choices
@@ -36,7 +43,7 @@ class IntakeFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "row g-3 align-items-end mb-4"
         self.helper.layout = Layout(
-            Div(Field("q", type="search"), css_class="col-md-5"),
+            Div("q", css_class="col-md-5"),
             Div("status", css_class="col-md-2"),
             Div("framework", css_class="col-md-3"),
             Div(Submit("zoek", _("Zoeken"), css_class="mb-3"), css_class="col-md-2"),
@@ -48,13 +55,14 @@ class ResidentSearchForm(forms.Form):
         label=_("Zoek een inwoner op naam, geboortedatum (dd-mm-jjjj) of BSN"),
         required=False,
         max_length=200,
+        widget=SearchInput,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_method = "get"
-        self.helper.layout = Layout(Field("q", type="search"), Submit("zoek", _("Zoeken")))
+        self.helper.layout = Layout("q", Submit("zoek", _("Zoeken")))
 
 
 class ResidentForm(forms.ModelForm):

@@ -44,7 +44,7 @@ def test_the_detail_page_queries_do_not_grow_with_domains_or_reassessments(signe
     )
     second = make_intake(previous=first)
     save_assessment(second, 1, {"financien": DomainValues(4, "none", "")})
-    for n in range(5):
+    for _ in range(5):
         make_intake(previous=second)
     baseline = queries(client, f"/intakes/{eleven.pk}/")
     # A reassessment also reads the previous intake's domains: at most one query more.
