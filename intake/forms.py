@@ -168,9 +168,11 @@ class AssessmentForm(forms.Form):
                     # crispy renders the legend as a template, unescaped: escape it here.
                     escape(str(domain.name)),
                     *beside,
-                    f"{code}-score",
-                    f"{code}-help_need",
-                    f"{code}-notes",
+                    Div(
+                        Div(f"{code}-score", css_class="col-md-5"),
+                        Div(f"{code}-help_need", f"{code}-notes", css_class="col-md-7"),
+                        css_class="row",
+                    ),
                     css_class="domain border rounded p-3 mb-4",
                     css_id=f"domein-{code}",
                 )
