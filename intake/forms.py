@@ -40,7 +40,9 @@ class IntakeFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_method = "get"
+        # POST, not GET: a search term can be a name, and URLs end up in access logs.
+        self.helper.form_method = "post"
+        self.helper.form_id = "intake-filter"
         self.helper.form_class = "row g-3 align-items-end mb-4"
         self.helper.layout = Layout(
             Div("q", css_class="col-md-5"),
@@ -61,7 +63,8 @@ class ResidentSearchForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_method = "get"
+        # POST, not GET: a name, birth date or BSN must never be in a URL (access logs).
+        self.helper.form_method = "post"
         self.helper.layout = Layout("q", Submit("zoek", _("Zoeken")))
 
 

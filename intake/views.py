@@ -60,11 +60,17 @@ def _require_caseworker(request: HttpRequest) -> None:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def intake_list(request: HttpRequest) -> HttpResponse:
-    form = IntakeFilterForm(request.GET or None)
+    """The list; a search or filter arrives as POST so a name never appears in a URL.
+
+    Paging through search results posts the same form again with another page number.
+    """
+    searching = request.method == "POST"
+    form = IntakeFilterForm(request.POST if searching else None)
     intakes = visible_intakes(request.user).for_list()
     used: list[str] = []
-    if form.is_valid():
+    if searching and form.is_valid():
         if form.cleaned_data["q"]:
             intakes = intakes.search(form.cleaned_data["q"])
             used.append("q")
@@ -72,7 +78,8 @@ def intake_list(request: HttpRequest) -> HttpResponse:
             if form.cleaned_data[name]:
                 intakes = intakes.filter(**{name: form.cleaned_data[name]})
                 used.append(name)
-    page = Paginator(intakes, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    source = request.POST if searching else request.GET
+    page = Paginator(intakes, PAGE_SIZE).get_page(source.get("pagina"))
     # Never the search term: it can be a name. Only whether and how was searched.
     record(
         Action.SEARCH,
@@ -84,12 +91,10 @@ def intake_list(request: HttpRequest) -> HttpResponse:
             "results": page.paginator.count,
         },
     )
-    query = request.GET.copy()
-    query.pop("pagina", None)
     return render(
         request,
         "intake/intake_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "searching": searching},
     )
 
 
@@ -101,9 +106,12 @@ def intake_new(request: HttpRequest) -> HttpResponse:
     ref = request.POST.get("inwoner") or request.GET.get("inwoner")
     if ref:
         resident = get_resident_for(request.user, ref)
-    search = ResidentSearchForm(request.GET or None)
+    # The resident search posts (a name, birth date or BSN never goes into a URL);
+    # its submit button "zoek" tells it apart from creating the intake.
+    searching = request.method == "POST" and "zoek" in request.POST
+    search = ResidentSearchForm(request.POST if searching else None)
     found: list[Resident] | None = None
-    if resident is None and search.is_valid() and search.cleaned_data["q"]:
+    if resident is None and searching and search.is_valid() and search.cleaned_data["q"]:
         found = list(
             visible_residents(request.user)
             .matching(search.cleaned_data["q"])
@@ -115,7 +123,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             detail={"page": "resident_search", "searched": True, "results": len(found)},
         )
 
-    if request.method == "POST":
+    if request.method == "POST" and not searching:
         intake_form = NewIntakeForm(request.POST)
         resident_form = ResidentForm(request.POST) if resident is None else None
         token = str(request.POST.get("token", ""))

@@ -45,14 +45,35 @@ def test_the_list_searches_by_name_or_reference_and_filters(signed_in, make_inta
     wmo = make_intake(name="Anna Zoekbaar")
     make_intake(name="Bert Anders", framework="jeugdwet")
     client = signed_in("consulent2")
-    by_name = client.get("/intakes/", {"q": "zoekbaar"}).content.decode()
+    by_name = client.post("/intakes/", {"q": "zoekbaar"}).content.decode()
     assert "Anna Zoekbaar" in by_name and "Bert Anders" not in by_name
-    by_ref = client.get("/intakes/", {"q": str(wmo.resident.ref)}).content.decode()
+    by_ref = client.post("/intakes/", {"q": str(wmo.resident.ref)}).content.decode()
     assert "Anna Zoekbaar" in by_ref and "Bert Anders" not in by_ref
-    by_framework = client.get("/intakes/", {"framework": "jeugdwet"}).content.decode()
+    by_framework = client.post("/intakes/", {"framework": "jeugdwet"}).content.decode()
     assert "Bert Anders" in by_framework and "Anna Zoekbaar" not in by_framework
-    finalised = client.get("/intakes/", {"status": "finalised"}).content.decode()
+    finalised = client.post("/intakes/", {"status": "finalised"}).content.decode()
     assert "Geen intakes gevonden" in finalised
+
+
+def test_search_terms_are_posted_never_put_in_a_url(signed_in, make_intake):
+    make_intake(name="Anna Zoekbaar")
+    make_intake(name="Bert Anders")
+    client = signed_in("consulent2")
+    listing = client.get("/intakes/", {"q": "zoekbaar"}).content.decode()
+    assert "Bert Anders" in listing  # a search in the query string is ignored
+    assert 'id="intake-filter"' in listing and 'method="post"' in listing
+    assert 'method="post"' in client.get("/intakes/nieuw/").content.decode()
+
+
+def test_search_results_page_by_posting_the_search_again(signed_in, make_intake):
+    for n in range(23):
+        make_intake(name=f"Zoek {n:02d}")
+    make_intake(name="Niet Gevonden")
+    client = signed_in("consulent2")
+    first = client.post("/intakes/", {"q": "zoek"}).content.decode()
+    assert 'form="intake-filter" name="pagina" value="2"' in first
+    second = client.post("/intakes/", {"q": "zoek", "pagina": "2"}).content.decode()
+    assert second.count('">Zoek ') == 3 and "Niet Gevonden" not in second
 
 
 def test_the_list_is_paginated(signed_in, make_intake):
@@ -68,7 +89,7 @@ def test_the_list_is_paginated(signed_in, make_intake):
 
 def test_a_search_is_audited_without_the_search_term(signed_in, make_intake):
     make_intake(name=CANARY_NAME)
-    signed_in("consulent2").get("/intakes/", {"q": CANARY_NAME, "status": "draft"})
+    signed_in("consulent2").post("/intakes/", {"q": CANARY_NAME, "status": "draft"})
     event = AuditEvent.objects.filter(action=Action.SEARCH).latest("id")
     assert event.detail["searched"] is True
     assert event.detail["filters"] == ["status"]
@@ -76,7 +97,7 @@ def test_a_search_is_audited_without_the_search_term(signed_in, make_intake):
 
 
 def test_an_invalid_filter_value_is_not_a_500(signed_in):
-    response = signed_in("consulent2").get("/intakes/", {"status": "<script>", "pagina": "x"})
+    response = signed_in("consulent2").post("/intakes/", {"status": "<script>", "pagina": "x"})
     assert response.status_code == 200
     assert "<script>" not in response.content.decode().split("<main")[1]
 
@@ -141,12 +162,16 @@ def test_a_caseworker_finds_only_residents_they_may_see(signed_in, make_intake):
     own = make_intake(name="Eigen Inwoner")
     make_intake("consulent", name="Eigen Ander")
     client = signed_in("consulent2")
-    page = client.get("/intakes/nieuw/", {"q": "eigen"}).content.decode()
+    page = client.post("/intakes/nieuw/", {"q": "eigen", "zoek": "Zoeken"}).content.decode()
     assert "Eigen Inwoner" in page and "Eigen Ander" not in page
-    by_birth_date = client.get("/intakes/nieuw/", {"q": "02-01-1970"}).content.decode()
+    by_birth_date = client.post(
+        "/intakes/nieuw/", {"q": "02-01-1970", "zoek": "Zoeken"}
+    ).content.decode()
     assert "Eigen Inwoner" in by_birth_date
     Resident.objects.filter(pk=own.resident.pk).update(bsn="111222333")
-    assert "Eigen Inwoner" in client.get("/intakes/nieuw/", {"q": "111222333"}).content.decode()
+    by_bsn = client.post("/intakes/nieuw/", {"q": "111222333", "zoek": "Zoeken"})
+    assert "Eigen Inwoner" in by_bsn.content.decode()
+    assert Intake.objects.filter(resident__name__startswith="Eigen").count() == 2  # nothing new
 
 
 def test_a_caseworker_starts_an_intake_for_a_found_resident(signed_in, make_intake):

@@ -6,9 +6,9 @@ from django.test.utils import CaptureQueriesContext
 from intake.capture import DomainValues, save_assessment
 
 
-def queries(client, url: str) -> int:
+def queries(client, url: str, data: dict | None = None) -> int:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
+        response = client.post(url, data) if data else client.get(url)
     assert response.status_code == 200
     return len(captured)
 
@@ -21,7 +21,8 @@ def test_the_list_page_queries_do_not_grow_with_the_number_of_intakes(signed_in,
     for n in range(16):
         make_intake(name=f"Groot {n}")
     assert queries(client, "/intakes/") == small
-    assert queries(client, "/intakes/?q=Groot&status=draft") == small
+    searched_small = queries(client, "/intakes/", {"q": "Klein", "status": "draft"})
+    assert queries(client, "/intakes/", {"q": "Groot", "status": "draft"}) == searched_small
 
 
 def test_the_form_page_queries_do_not_grow_with_the_number_of_domains(signed_in, make_intake):
