@@ -34,6 +34,7 @@ def test_a_caseworker_captures_saves_finds_and_completes_an_intake(
     page.get_by_role("searchbox").fill(RESIDENT)
     page.get_by_role("button", name="Zoeken").click()
     assert "Geen inwoner gevonden" in page.content()
+    assert_accessible(page)
     page.locator("#id_name").fill(RESIDENT)
     page.locator("#id_date_of_birth").fill("1975-03-14")
     page.locator("#id_bsn").fill("123456782")

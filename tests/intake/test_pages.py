@@ -286,3 +286,15 @@ def test_the_navigation_links_to_the_intake_pages_for_a_caseworker(signed_in):
     page = signed_in("consulent").get("/").content.decode()
     assert 'href="/intakes/"' in page and 'href="/intakes/nieuw/"' in page
     assert 'href="/intakes/nieuw/"' not in signed_in("teamleider").get("/").content.decode()
+
+
+def test_an_unknown_intake_gets_a_dutch_not_found_page(signed_in):
+    response = signed_in("consulent2").get("/intakes/424242/")
+    assert response.status_code == 404
+    assert "Niet gevonden" in response.content.decode()
+
+
+def test_a_page_for_another_role_gets_a_dutch_forbidden_page(signed_in):
+    response = signed_in("teamleider").get("/intakes/nieuw/")
+    assert response.status_code == 403
+    assert "Geen toegang" in response.content.decode()
