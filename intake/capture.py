@@ -107,7 +107,8 @@ def save_assessment(
     ).update(version=F("version") + 1, updated_at=timezone.now())
     if not claimed:
         # Someone saved first. Report which submitted domains differ from what is stored now.
-        fresh = {row.domain: row for row in intake.assessments.all()}
+        # A fresh query, not intake.assessments.all(): that may be a prefetched, older copy.
+        fresh = {row.domain: row for row in DomainAssessment.objects.filter(intake=intake)}
         current = Intake.objects.values_list("version", flat=True).get(pk=intake.pk)
         return SaveResult(
             saved=False, conflict=True, changed_domains=_differing(fresh, values), version=current

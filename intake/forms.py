@@ -165,7 +165,9 @@ class AssessmentForm(forms.Form):
                     )
                 },
             )
-            beside = [_definitions_block(definitions[code])] if code in definitions else []
+            beside = [_domain_description(str(domain.help_text))]
+            if code in definitions:
+                beside.append(_definitions_block(definitions[code]))
             fieldsets.append(
                 Fieldset(
                     # crispy renders the legend as a template, unescaped: escape it here.
@@ -235,6 +237,16 @@ class AssessmentForm(forms.Form):
         }
 
 
+def _template_safe(html: str) -> HTML:
+    """crispy's HTML() renders its string as a template: neutralise braces and percent signs."""
+    return HTML(html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;"))
+
+
+def _domain_description(text: str) -> HTML:
+    """Our own one-line description of the domain, under its legend."""
+    return _template_safe(str(format_html("<p class='small text-body-secondary'>{}</p>", text)))
+
+
 def _definitions_block(levels: dict[int, str]) -> HTML:
     """The licensed ZRM definitions of one domain, beside the score (escaped)."""
     items = format_html_join(
@@ -249,6 +261,4 @@ def _definitions_block(levels: dict[int, str]) -> HTML:
         summary,
         items,
     )
-    # crispy's HTML() renders its string as a template: escape braces and percent signs.
-    safe = str(html).replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;")
-    return HTML(safe)
+    return _template_safe(str(html))

@@ -158,3 +158,9 @@ def test_a_missing_or_broken_version_is_a_form_error_not_a_500(signed_in, make_i
     response = signed_in("consulent2").post(url(intake), data)
     assert response.status_code == 200
     assert stored(intake, "financien").score is None
+
+
+def test_each_domain_shows_our_own_description_under_its_legend(signed_in, make_intake):
+    intake = make_intake()
+    page = signed_in("consulent2").get(url(intake)).content.decode()
+    assert "Inkomen, uitgaven, schulden en het beheer daarvan." in page

@@ -104,3 +104,18 @@ def test_loaded_definitions_are_shown_beside_the_scores(signed_in, make_intake) 
     page = client.get(f"/intakes/{intake.pk}/bewerken/").content.decode()
     assert "Testdefinitie (verzonnen) financien niveau 1" in page
     assert "ZRM-definities per score" in page
+
+
+def test_definition_texts_are_shown_as_text_never_as_markup_or_template(
+    signed_in, make_intake, valid: dict
+) -> None:
+    from intake.definitions import load_definitions
+
+    data = copy.deepcopy(valid)
+    data["domains"]["financien"]["1"] = "<script>x()</script> {{ request.user }} {% now 'Y' %}"
+    load_definitions(data)
+    intake = make_intake()
+    page = signed_in("consulent2").get(f"/intakes/{intake.pk}/bewerken/").content.decode()
+    assert "<script>x()</script>" not in page
+    assert "&lt;script&gt;x()&lt;/script&gt;" in page
+    assert "&#123;&#123; request.user &#125;&#125;" in page
