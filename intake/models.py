@@ -27,7 +27,8 @@ class Resident(models.Model):
 
     ref = models.UUIDField(_("referentie"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("naam"), max_length=200)
-    date_of_birth = models.DateField(_("geboortedatum"))
+    # NULL only after minimisation destroyed it; the form still requires it (blank=False).
+    date_of_birth = models.DateField(_("geboortedatum"), null=True)
     bsn = models.CharField(_("BSN"), max_length=9, blank=True, db_index=True)
     address = models.CharField(_("adres"), max_length=300, blank=True)
     phone = models.CharField(_("telefoon"), max_length=40, blank=True)
