@@ -6,9 +6,9 @@ processing register, so the instruction is concrete and specific (DESIGN.md sect
 
 from minimisation.policy import (
     CONDITION_LABELS,
-    Condition,
     POLICY,
     REFUSED_APPLICATION_RULES,
+    Condition,
     Policy,
     Rule,
 )

@@ -39,7 +39,9 @@ class Condition(StrEnum):
 
 CONDITION_LABELS: dict[Condition, str] = {
     Condition.ALWAYS: "altijd",
-    Condition.IF_HELP_NEED_CONFIRMED_IN_DOMAIN: "alleen als in dit domein een hulpvraag is bevestigd",
+    Condition.IF_HELP_NEED_CONFIRMED_IN_DOMAIN: (
+        "alleen als in dit domein een hulpvraag is bevestigd"
+    ),
     Condition.NEVER: "nooit",
 }
 

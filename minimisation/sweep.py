@@ -142,6 +142,7 @@ def vacuum_touched_tables() -> bool:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
     from django.apps import apps
+
     from minimisation.models import DecisionRecord, KeptField
 
     models = [apps.get_model(label) for label in TOUCHED_MODELS] + [DecisionRecord, KeptField]
