@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from config import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", admin.site.urls),
+    path("", include("minimisation.urls")),
 ]
