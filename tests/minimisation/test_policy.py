@@ -104,7 +104,7 @@ def test_the_system_check_passes_for_the_real_intake_models():
 
 @isolate_apps("intake")
 def test_the_system_check_names_a_personal_data_field_the_policy_does_not_classify():
-    class Resident(models.Model):
+    class Resident(models.Model):  # noqa: DJ008
         name = models.CharField(max_length=10)
         shoe_size = models.CharField(max_length=10)
 
@@ -119,7 +119,7 @@ def test_the_system_check_names_a_personal_data_field_the_policy_does_not_classi
 def test_manage_py_check_fails_when_a_field_is_unclassified(monkeypatch):
     @isolate_apps("intake")
     def synthetic():
-        class Intake(models.Model):
+        class Intake(models.Model):  # noqa: DJ008
             secret_diagnosis = models.TextField()
 
             class Meta:
