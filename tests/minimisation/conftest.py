@@ -69,3 +69,9 @@ def make_intake(demo_users: dict[str, AbstractUser]) -> Callable[..., Intake]:
         return create_intake(demo_users[caseworker], **kwargs)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: object) -> None:
+    """seed_demo hashes five passwords per test; a fast hasher keeps these tests quick."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S105
