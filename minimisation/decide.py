@@ -96,6 +96,8 @@ class Decision:
     policy_version: str
     decided_on: dt.date
     fields: tuple[FieldDecision, ...]
+    # Domains with a confirmed need that this framework gives no ground to keep.
+    unserved_domains: tuple[str, ...] = ()
 
     @property
     def kept(self) -> tuple[FieldDecision, ...]:
@@ -136,12 +138,19 @@ def check_ready(snapshot: IntakeSnapshot) -> None:
 def decide(snapshot: IntakeSnapshot, policy: Policy, today: dt.date) -> Decision:
     """Keep or discard every captured field of the intake; see the module docstring."""
     check_ready(snapshot)
-    help_needed = any(d.confirmed and d.discussed for d in snapshot.domains)
-    if help_needed:
-        rule_set = policy.rule_set(snapshot.framework)
-        rules = rule_set.rules
-    else:
-        rules = policy.refused_application
+    framework_rules = policy.rule_set(snapshot.framework).rules
+    # A confirmed need counts only where this framework may keep the domain at all: a need
+    # in Justitie under the Wmo is no Wmo help need (the caseworker refers elsewhere).
+    counted = tuple(
+        d.code
+        for d in snapshot.domains
+        if d.confirmed and d.discussed and _framework_serves(framework_rules, d.code)
+    )
+    unserved = tuple(
+        d.code for d in snapshot.domains if d.confirmed and d.discussed and d.code not in counted
+    )
+    help_needed = bool(counted)
+    rules = framework_rules if help_needed else policy.refused_application
     decisions: list[FieldDecision] = []
     for name in REQUEST_FIELDS + PROCESS_FIELDS:
         decisions.append(_by_rules(name, "", rules, policy, today, need_in_domain=False))
@@ -182,7 +191,14 @@ def decide(snapshot: IntakeSnapshot, policy: Policy, today: dt.date) -> Decision
         policy_version=policy.version,
         decided_on=today,
         fields=tuple(decisions),
+        unserved_domains=unserved,
     )
+
+
+def _framework_serves(rules: tuple[Rule, ...], domain: str) -> bool:
+    """Whether the framework can keep a confirmed need in this domain (its score)."""
+    rule = _first_covering(rules, SCORE, domain)
+    return rule is not None and rule.keeps
 
 
 def _first_covering(rules: tuple[Rule, ...], name: str, domain: str) -> Rule | None:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from audit.events import record
 from audit.models import Action
 from intake.access import CHANGE_INTAKE, VIEW_INTAKE, get_intake_for
+from intake.instrument import instrument
 from intake.models import Intake
 from intake.roles import PRIVACY_OFFICER, has_role
 from minimisation.apply import AlreadyFinalised, FinaliseError, apply
@@ -67,6 +68,10 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             sections=domain_sections(decision, intake.instrument_version),
             resident_rows=resident_rows(decision),
             intake_rows=intake_rows(decision),
+            unserved=[
+                str(instrument(intake.instrument_version).domain(code).name)
+                for code in decision.unserved_domains
+            ],
         )
     record(
         Action.PREVIEW,

@@ -230,3 +230,45 @@ def test_two_concurrent_finalisations_give_exactly_one_decision(make_intake):
     assert DecisionRecord.objects.filter(intake=intake).count() == 1
     assert AuditEvent.objects.filter(action=Action.FINALISE).count() == 1
     assert intake.assessments.get().help_need == HelpNeed.CONFIRMED
+
+
+# ---- property: apply, then decide again, keeps the same set ----------------------
+
+from django.db import transaction  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from intake.instrument import ZRM_2017  # noqa: E402
+from tests.minimisation.conftest import create_intake  # noqa: E402
+
+
+@st.composite
+def intake_specs(draw):
+    framework = draw(st.sampled_from([rs.framework for rs in POLICY.rule_sets]))
+    codes = draw(st.lists(st.sampled_from(ZRM_2017.domain_codes), unique=True, max_size=6))
+    domains = {}
+    for code in codes:
+        score = draw(st.one_of(st.none(), st.integers(1, 5)))
+        need = draw(st.sampled_from(["unknown", "none"] + (["confirmed"] if score else [])))
+        domains[code] = (score, need, draw(st.sampled_from(["", "toelichting"])))
+    return framework, domains
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(spec=intake_specs())
+def test_apply_then_decide_again_keeps_the_same_set_for_random_intakes(demo_users, spec):
+    framework, domains = spec
+    with transaction.atomic():
+        intake = create_intake(demo_users["consulent"], framework=framework, domains=domains)
+        first = decision_for(intake)
+        apply(first)
+        intake.refresh_from_db()
+        again = decide(snapshot_of(intake, TODAY), POLICY, TODAY)
+        assert {f.key for f in again.kept} == {f.key for f in first.kept}
+        assert not any(f.domain for f in again.discarded)
+        transaction.set_rollback(True)

@@ -142,7 +142,13 @@ def allowed(snap, field):
     rule = POLICY.rule_by_id(field.rule_id)
     if rule.condition == Condition.NEVER or not rule.covers(field.field, field.domain):
         return False
-    help_needed = any(d.confirmed and d.discussed for d in snap.domains)
+    framework_rules = POLICY.rule_set(snap.framework).rules
+    help_needed = any(
+        d.confirmed
+        and d.discussed
+        and any(r.keeps and r.covers("domainassessment.score", d.code) for r in framework_rules)
+        for d in snap.domains
+    )
     if help_needed != (rule in POLICY.rule_set(snap.framework).rules):
         return False
     if rule.condition == Condition.IF_HELP_NEED_CONFIRMED_IN_DOMAIN:
@@ -200,3 +206,12 @@ def test_every_captured_field_gets_exactly_one_decision(snap):
     )
     for f in decision.kept:
         assert f.retention_until is not None or f.rule_id == SHARED_RULE_ID
+
+
+def test_a_confirmed_need_only_in_a_domain_the_framework_never_keeps_is_no_help_need():
+    decision = decide(
+        snapshot("wmo", [DomainSnapshot("justitie", 1, "confirmed", True)]), POLICY, TODAY
+    )
+    assert decision.outcome == NO_HELP_NEED
+    assert decision.unserved_domains == ("justitie",)
+    assert not any(f.keep for f in decision.fields if f.field in RESIDENT_FIELDS)

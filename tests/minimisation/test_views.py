@@ -104,3 +104,11 @@ def test_the_register_downloads_as_csv_and_is_audited(signed_in):
     assert response["Content-Type"].startswith("text/csv")
     assert b"rule_id" in response.content
     assert AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+@pytest.mark.django_db
+def test_a_need_the_framework_cannot_serve_is_explained_on_the_preview(make_intake, signed_in):
+    intake = make_intake(domains={"justitie": (1, "confirmed", "y")})
+    html = signed_in("consulent").get(preview_url(intake)).content.decode()
+    assert 'data-testid="unserved"' in html
+    assert 'data-testid="no-help-need"' in html
