@@ -1,17 +1,13 @@
 """Factories for intakes with domain assessments, shared by the minimisation tests."""
 
 import datetime as dt
-import os
 from collections.abc import Callable
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser, Group
-from django.core.management import call_command
+from django.contrib.auth.models import AbstractUser
 
 from intake.access import grant_caseworker
 from intake.models import DomainAssessment, Intake, Resident
-from intake.roles import ROLES
 
 # domain code -> (score or None, help need, notes)
 Domains = dict[str, tuple[int | None, str, str]]
@@ -49,18 +45,6 @@ def create_intake(
         )
     grant_caseworker(intake)
     return intake
-
-
-@pytest.fixture
-def demo_users(db: None) -> dict[str, AbstractUser]:
-    """As tests/conftest.py, but also after a transactional test flushed the role groups."""
-    for role in ROLES:
-        Group.objects.get_or_create(name=role)
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    users = get_user_model().objects.filter(
-        username__in=["consulent", "consulent2", "teamleider", "privacy", "beheer"]
-    )
-    return {u.username: u for u in users}
 
 
 @pytest.fixture
