@@ -30,7 +30,7 @@ from intake.models import (
     ResidentGroupObjectPermission,
     ResidentUserObjectPermission,
 )
-from minimisation.decide import Decision, IntakeNotReady, decide
+from minimisation.decide import SHARED_RULE_ID, Decision, IntakeNotReady, decide
 from minimisation.models import DecisionRecord, KeptField
 from minimisation.policy import POLICY, RESIDENT_FIELDS, Policy
 from minimisation.snapshot import resident_fields_needed_elsewhere, snapshot_of
@@ -234,6 +234,12 @@ def destroy_intake(intake: Intake, *, rule_id: str, today: dt.date, actor: Any =
         }
         if blanks:
             Resident.objects.filter(pk=resident.pk).update(**blanks)
+            # Fields another decision kept only for this intake's sake are gone now.
+            KeptField.objects.filter(
+                decision__intake__resident=resident,
+                rule_id=SHARED_RULE_ID,
+                field__in=[f"resident.{name}" for name in blanks],
+            ).delete()
     record(
         Action.DISCARD,
         actor=actor,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from audit.events import record
 from audit.models import Action
@@ -75,7 +76,7 @@ def purge(
     dry_run: bool = False,
     policy: Policy = POLICY,
 ) -> PurgeResult:
-    today = now.date()
+    today = timezone.localdate(now)
     result = PurgeResult()
     if dry_run:
         for intake in expired_drafts(now, policy).order_by("pk"):

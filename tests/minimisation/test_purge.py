@@ -146,3 +146,20 @@ def test_purge_vacuums_the_tables_it_deleted_from_on_postgresql(make_intake):
     age(old, 60)
     assert connection.vendor == "postgresql"
     assert "vacuum uitgevoerd" in purge()
+
+
+@pytest.mark.django_db
+def test_a_shared_field_is_blanked_when_the_intake_that_needed_it_expires(make_intake):
+    helped = make_intake(domains={"financien": (2, "confirmed", "x")})
+    finalise(helped)
+    refused = make_intake(resident=helped.resident, domains={"financien": (4, "none", "")})
+    record = finalise(refused)
+    assert record.kept_fields.filter(rule_id="GEDEELD", field="resident.name").exists()
+    DecisionRecord.objects.filter(intake=helped).update(
+        retention_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    purge()
+    resident = Resident.objects.get(pk=refused.resident_id)
+    assert (resident.name, resident.bsn, resident.date_of_birth) == ("", "", None)
+    assert not record.kept_fields.filter(rule_id="GEDEELD").exists()
+    assert Intake.objects.filter(pk=refused.pk).exists()

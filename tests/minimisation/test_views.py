@@ -112,3 +112,23 @@ def test_a_need_the_framework_cannot_serve_is_explained_on_the_preview(make_inta
     html = signed_in("consulent").get(preview_url(intake)).content.decode()
     assert 'data-testid="unserved"' in html
     assert 'data-testid="no-help-need"' in html
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_decisions_read_only_with_their_ground(make_intake, client):
+    from django.contrib.auth import get_user_model
+
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    client.force_login(get_user_model().objects.create_superuser("root", password="x" * 12))
+    from django.utils import timezone
+
+    from minimisation.apply import apply
+    from minimisation.decide import decide
+    from minimisation.policy import POLICY
+    from minimisation.snapshot import snapshot_of
+
+    record = apply(decide(snapshot_of(intake, timezone.localdate()), POLICY, timezone.localdate()))
+    page = client.get(f"/beheer/minimisation/decisionrecord/{record.pk}/change/")
+    assert page.status_code == 200
+    assert "WMO-DOMEIN" in page.content.decode()
+    assert client.get("/beheer/minimisation/decisionrecord/add/").status_code == 403
