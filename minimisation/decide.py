@@ -242,5 +242,5 @@ def _by_rules(
 
 def _discard(name: str, domain: str, rule: Rule, special: str) -> FieldDecision:
     return FieldDecision(
-        name, domain, False, rule.id, "Wordt vernietigd: " + rule.legal_basis, None, special
+        name, domain, False, rule.id, "Wordt vernietigd. " + rule.legal_basis, None, special
     )

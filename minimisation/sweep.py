@@ -85,6 +85,13 @@ def purge(
         for intake in past_retention(today).order_by("pk"):
             result.past_retention.append(intake.pk)
             result.assessments_deleted += intake.assessments.count()
+        doomed = result.expired_drafts + result.past_retention
+        residents = set(Intake.objects.filter(pk__in=doomed).values_list("resident_id", flat=True))
+        result.residents_deleted = sum(
+            1
+            for resident_id in residents
+            if not Intake.objects.filter(resident_id=resident_id).exclude(pk__in=doomed).exists()
+        )
         result.orphan_residents = [
             str(r) for r in orphan_residents(now, policy).values_list("ref", flat=True)
         ]

@@ -77,6 +77,7 @@ def test_a_dry_run_lists_references_and_counts_and_changes_nothing(make_intake):
     output = purge("--dry-run")
     assert f"intake {old.pk}" in output
     assert "zou vernietigen: 1 verlopen concepten" in output
+    assert "1 inwoners" in output
     assert "KANARIE" not in output
     assert Intake.objects.filter(pk=old.pk).exists()
     assert not AuditEvent.objects.filter(action=Action.PURGE).exists()
