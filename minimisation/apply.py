@@ -16,6 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.events import record
 from audit.models import Action
@@ -89,10 +90,10 @@ def apply(
             .first()
         )
         if intake is None:
-            raise FinaliseError("Deze intake bestaat niet meer.")
+            raise FinaliseError(_("Deze intake bestaat niet meer."))
         if intake.status != IntakeStatus.DRAFT:
             raise AlreadyFinalised(
-                "Deze intake is al afgerond. Er is niets gewijzigd; bekijk het besluit."
+                _("Deze intake is al afgerond. Er is niets gewijzigd; bekijk het besluit.")
             )
         # Re-decide under the lock: whatever was captured after the preview must not slip by.
         try:
@@ -101,8 +102,10 @@ def apply(
             raise FinaliseError(exc.message) from None
         if current != decision:
             raise IntakeChanged(
-                "De intake is gewijzigd sinds het voorbeeld. Bekijk het voorbeeld opnieuw "
-                "voordat u afrondt."
+                _(
+                    "De intake is gewijzigd sinds het voorbeeld. Bekijk het voorbeeld opnieuw "
+                    "voordat u afrondt."
+                )
             )
         _destroy_discarded(intake, decision)
         intake.status = IntakeStatus.FINALISED

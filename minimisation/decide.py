@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from minimisation.policy import (
     PROCESS_FIELDS,
     REQUEST_FIELDS,
@@ -129,8 +131,10 @@ def check_ready(snapshot: IntakeSnapshot) -> None:
     unscored = tuple(d.code for d in snapshot.domains if d.confirmed and not d.discussed)
     if unscored:
         raise IntakeNotReady(
-            "Een hulpvraag is bevestigd in een domein zonder score. Geef eerst een score "
-            "of zet de hulpvraag terug.",
+            _(
+                "Een hulpvraag is bevestigd in een domein zonder score. Geef eerst een score "
+                "of zet de hulpvraag terug."
+            ),
             unscored,
         )
 

@@ -62,7 +62,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         decision = decide(snapshot_of(intake, today), POLICY, today)
     except IntakeNotReady as exc:
         context["problem"] = exc.message
-        context["problem_domains"] = exc.domains
+        context["problem_domains"] = [
+            str(instrument(intake.instrument_version).domain(code).name) for code in exc.domains
+        ]
     else:
         context.update(
             decision=decision,

@@ -64,6 +64,7 @@ def test_a_confirmed_need_without_score_is_explained_and_nothing_is_done(make_in
     client = signed_in("consulent")
     page = client.get(preview_url(intake)).content.decode()
     assert "zonder score" in page
+    assert "Domein: Justitie" in page
     assert "Afronden en de rest vernietigen" not in page
     response = client.post(preview_url(intake), {"version": intake.version}, follow=True)
     assert "zonder score" in response.content.decode()
