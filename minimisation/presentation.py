@@ -76,6 +76,10 @@ def intake_rows(decision: Decision) -> tuple[FieldRow, ...]:
 def domain_sections(decision: Decision, instrument_version: str) -> list[DomainSection]:
     """One section per domain of the instrument, in the instrument's order."""
     sections = []
+    known = instrument(instrument_version).domain_codes
+    for code in sorted({f.domain for f in decision.fields if f.domain} - set(known)):
+        # A domain the instrument does not know still shows, so nothing is destroyed unseen.
+        sections.append(DomainSection(code, code, "", rows_of(decision.for_domain(code))))
     for domain in instrument(instrument_version).domains:
         sections.append(
             DomainSection(
@@ -86,3 +90,10 @@ def domain_sections(decision: Decision, instrument_version: str) -> list[DomainS
             )
         )
     return sections
+
+
+def domain_name(instrument_version: str, code: str) -> str:
+    try:
+        return str(instrument(instrument_version).domain(code).name)
+    except KeyError:
+        return code

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods
 from audit.events import record
 from audit.models import Action
 from intake.access import CHANGE_INTAKE, VIEW_INTAKE, get_intake_for
-from intake.instrument import instrument
 from intake.models import Intake
 from intake.roles import PRIVACY_OFFICER, has_role
 from minimisation.apply import AlreadyFinalised, FinaliseError, apply
@@ -20,6 +19,7 @@ from minimisation.decide import IntakeNotReady, decide
 from minimisation.models import DecisionRecord
 from minimisation.policy import POLICY
 from minimisation.presentation import (
+    domain_name,
     domain_sections,
     field_label,
     intake_rows,
@@ -63,7 +63,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     except IntakeNotReady as exc:
         context["problem"] = exc.message
         context["problem_domains"] = [
-            str(instrument(intake.instrument_version).domain(code).name) for code in exc.domains
+            domain_name(intake.instrument_version, code) for code in exc.domains
         ]
     else:
         context.update(
@@ -72,8 +72,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
             resident_rows=resident_rows(decision),
             intake_rows=intake_rows(decision),
             unserved=[
-                str(instrument(intake.instrument_version).domain(code).name)
-                for code in decision.unserved_domains
+                domain_name(intake.instrument_version, code) for code in decision.unserved_domains
             ],
         )
     record(

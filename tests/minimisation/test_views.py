@@ -133,3 +133,14 @@ def test_the_admin_shows_decisions_read_only_with_their_ground(make_intake, clie
     assert page.status_code == 200
     assert "WMO-DOMEIN" in page.content.decode()
     assert client.get("/beheer/minimisation/decisionrecord/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_domain_the_instrument_does_not_know_is_shown_and_destroyed(make_intake, signed_in):
+    intake = make_intake(
+        domains={"financien": (2, "confirmed", "x"), "dagbesteding": (3, "none", "y")}
+    )
+    client = signed_in("consulent")
+    assert 'data-testid="domain-dagbesteding"' in client.get(preview_url(intake)).content.decode()
+    client.post(preview_url(intake), {"version": intake.version})
+    assert not DomainAssessment.objects.filter(intake=intake, domain="dagbesteding").exists()
