@@ -2,9 +2,10 @@
 
 `decide` takes plain data (an IntakeSnapshot, no ORM objects), the policy and a date,
 and touches neither the database nor the clock: the same input gives the same
-Decision. `snapshot_of` builds the snapshot from the database; it is the only
-function here that reads it. The snapshot holds which fields carry a value, never
-the values themselves, so a Decision can be shown, logged or stored safely.
+Decision. `minimisation.snapshot.snapshot_of` builds the snapshot from the database; it is the only
+function that reads it. The snapshot holds scores, help needs and which fields carry
+a value, never names, numbers or free text, and a Decision holds field names, rule ids,
+reasons and dates only, so it can be shown or stored safely.
 """
 
 from __future__ import annotations
