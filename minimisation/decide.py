@@ -2,8 +2,8 @@
 
 `decide` takes plain data (an IntakeSnapshot, no ORM objects), the policy and a date,
 and touches neither the database nor the clock: the same input gives the same
-Decision. `minimisation.snapshot.snapshot_of` builds the snapshot from the database; it is the only
-function that reads it. The snapshot holds scores, help needs and which fields carry
+Decision. `minimisation.snapshot.snapshot_of` builds the snapshot from the database;
+it is the only function that reads it. The snapshot holds scores, help needs and which fields carry
 a value, never names, numbers or free text, and a Decision holds field names, rule ids,
 reasons and dates only, so it can be shown or stored safely.
 """
