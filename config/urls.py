@@ -15,4 +15,5 @@ urlpatterns = [
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("intakes/", include("intake.urls")),
     path("beheer/", admin.site.urls),
+    path("", include("minimisation.urls")),
 ]

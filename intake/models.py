@@ -30,7 +30,10 @@ class Resident(models.Model):
 
     ref = models.UUIDField(_("referentie"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("naam"), max_length=200)
-    date_of_birth = models.DateField(_("geboortedatum"), validators=[validate_birth_date])
+    # NULL only after minimisation destroyed it; the form still requires it (blank=False).
+    date_of_birth = models.DateField(
+        _("geboortedatum"), null=True, validators=[validate_birth_date]
+    )
     bsn = models.CharField(
         _("BSN"), max_length=9, blank=True, db_index=True, validators=[validate_bsn]
     )

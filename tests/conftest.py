@@ -36,7 +36,14 @@ def pytest_report_header(config: pytest.Config) -> str:
 def demo_users(db: None) -> dict[str, AbstractUser]:
     """The README's demo users, created by the real seed_demo command."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
+    from intake.roles import ROLES
+
+    # A transactional test flushes the tables, and with them the role groups that a data
+    # migration created; put them back so tests after it find the roles.
+    for role in ROLES:
+        Group.objects.get_or_create(name=role)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     users = get_user_model().objects.filter(
         username__in=["consulent", "consulent2", "teamleider", "privacy", "beheer"]
