@@ -1,8 +1,10 @@
 """A caseworker captures a ZRM intake in a real browser, by mouse and by keyboard."""
 
+from datetime import date
 from pathlib import Path
 
-from intake.models import DomainAssessment, Intake
+from intake.capture import create_intake
+from intake.models import DomainAssessment, Intake, Resident
 from tests.browser.helpers import assert_accessible, sign_in
 
 RESIDENT = "Browser Testpersoon"
@@ -90,8 +92,11 @@ def test_a_caseworker_captures_saves_finds_and_completes_an_intake(
 def test_the_assessment_form_works_with_the_keyboard_alone(
     page: object, transactional_db: None, demo_users: dict
 ) -> None:
+    resident = Resident.objects.create(name="Toets Toetsenbord", date_of_birth=date(1970, 1, 1))
+    intake = create_intake(
+        resident, demo_users["consulent"], framework="wmo", instrument_version="zrm2017"
+    )
     sign_in(page, "consulent")
-    intake = Intake.objects.filter(caseworker=demo_users["consulent"], status="draft").first()
     page.goto(f"/intakes/{intake.pk}/bewerken/")
 
     # Justitie is the last domain: radios, help need, notes, then the save button.

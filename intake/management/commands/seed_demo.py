@@ -37,13 +37,18 @@ class Command(BaseCommand):
         if settings.DJANGO_ENV == "production":
             raise CommandError("seed_demo weigert te draaien met DJANGO_ENV=production.")
         with transaction.atomic():
-            team, _ = Group.objects.get_or_create(name=DEMO_TEAM)
-            for username, (role, in_team, is_staff) in DEMO_USERS.items():
-                seed_user(username, role=role, team=team if in_team else None, is_staff=is_staff)
+            seed_users()
             seed_intakes(get_user_model().objects.get(username="consulent"))
         self.stdout.write(
             f"Demogebruikers en demo-intakes klaar: {', '.join(DEMO_USERS)} (wachtwoord zrm-demo)."
         )
+
+
+def seed_users() -> None:
+    """The demo users in their roles and team; the tests use these too."""
+    team, _ = Group.objects.get_or_create(name=DEMO_TEAM)
+    for username, (role, in_team, is_staff) in DEMO_USERS.items():
+        seed_user(username, role=role, team=team if in_team else None, is_staff=is_staff)
 
 
 def seed_user(username: str, *, role: str, team: Group | None, is_staff: bool) -> None:
