@@ -13,6 +13,8 @@ urlpatterns = [
         name="login",
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("intakes/", include("intake.urls")),
     path("beheer/", admin.site.urls),
+    path("", include("minimisation.urls")),
     path("audit/", include("audit.urls")),
 ]

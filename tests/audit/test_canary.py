@@ -3,7 +3,6 @@ reach the audit table or its export."""
 
 import io
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -13,8 +12,6 @@ from audit.models import Action, AuditEvent
 
 CANARY = "Kanarie Jansen-7f3a"
 CANARY_HEX_LIKE = "deadbeef-canary"
-
-pytestmark = pytest.mark.urls("tests.audit.urls")
 
 
 def audit_table_text() -> str:

@@ -8,8 +8,6 @@ from audit.models import Action, AuditEvent, Outcome
 from intake.access import grant_caseworker
 from intake.models import Framework, Intake, Resident
 
-pytestmark = pytest.mark.urls("tests.audit.urls")
-
 
 @pytest.fixture
 def intake_of_consulent(demo_users) -> Intake:
@@ -55,16 +53,26 @@ def test_another_caseworkers_intake_answers_404_and_is_logged_as_denied(
     assert event.detail == {
         "reason": "status_404",
         "status": 404,
-        "view": "test-intake-detail",
+        "view": "intake:detail",
         "method": "GET",
         "object_id": str(intake_of_consulent.pk),
     }
 
 
-def test_the_own_intake_is_not_logged_as_denied(signed_in, intake_of_consulent) -> None:
+def test_the_own_intake_is_read_not_denied(signed_in, intake_of_consulent) -> None:
     response = signed_in("consulent").get(f"/intakes/{intake_of_consulent.pk}/")
     assert response.status_code == 200
     assert not AuditEvent.objects.filter(action=Action.ACCESS_DENIED).exists()
+    read = AuditEvent.objects.get(action=Action.READ)
+    assert read.resident_ref == str(intake_of_consulent.resident.ref)
+
+
+def test_a_non_numeric_intake_id_is_denied_without_storing_it(signed_in) -> None:
+    assert signed_in("consulent").get("/intakes/Jansen/").status_code == 404
+    event = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
+    assert event.detail["view"] == "intake:detail"
+    assert "object_id" not in event.detail
+    assert "Jansen" not in str(event.detail)
 
 
 def test_an_anonymous_request_for_resident_data_is_logged_as_denied(
@@ -85,7 +93,7 @@ def test_an_anonymous_request_for_the_start_page_is_not_an_access_denial(
 
 
 def test_a_url_that_matches_no_view_is_not_logged(signed_in) -> None:
-    assert signed_in("consulent").get("/intakes/Jansen/").status_code == 404
+    assert signed_in("consulent").get("/nergens/Jansen/").status_code == 404
     assert not AuditEvent.objects.filter(action=Action.ACCESS_DENIED).exists()
 
 
