@@ -49,3 +49,6 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(canary_intake, client):
     response = client.get(reverse("privacy:access", kwargs={"ref": canary_intake["resident"].ref}))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+    denied = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).latest("id")
+    assert denied.detail["reason"] == "not_signed_in"
+    assert denied.resident_ref == str(canary_intake["resident"].ref)
