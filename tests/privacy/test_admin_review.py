@@ -42,7 +42,9 @@ def test_the_admin_review_is_read_only_for_the_privacy_officer(canary_intake, si
     assert client.get(reverse("admin:intake_intake_add")).status_code == 403
     delete = reverse("admin:intake_intake_delete", args=[intake.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 403
-    decision_change = reverse("admin:minimisation_decisionrecord_change", args=[intake.pk])
+    decision_change = reverse(
+        "admin:minimisation_decisionrecord_change", args=[canary_intake["record"].pk]
+    )
     assert client.get(decision_change).status_code == 200
     assert client.post(decision_change, {}).status_code == 403
     intake.refresh_from_db()
@@ -101,7 +103,7 @@ def test_the_application_admin_sees_no_intake_content_in_the_admin(canary_intake
         INTAKE_CHANGELIST,
         change_url(intake),
         reverse("admin:minimisation_decisionrecord_changelist"),
-        reverse("admin:minimisation_decisionrecord_change", args=[intake.pk]),
+        reverse("admin:minimisation_decisionrecord_change", args=[canary_intake["record"].pk]),
     ):
         response = client.get(url)
         assert response.status_code in (403, 404), url
