@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.events import record
@@ -106,7 +107,7 @@ def access_report(resident: Resident, *, request: HttpRequest, fmt: str) -> Acce
         resident_fields=resident_fields_stored(resident),
         intakes=stored_for_resident(resident),
         history=access_history(str(resident.ref)),
-        produced_on=dt.date.today(),
+        produced_on=timezone.localdate(),
     )
 
 

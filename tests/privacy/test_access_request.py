@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 
 import pytest
@@ -126,3 +127,15 @@ def test_an_empty_search_gets_a_dutch_message(signed_in):
     response = signed_in("privacy").post(reverse("privacy:lookup"), {"q": ""})
     assert response.status_code == 400
     assert "Vul een naam, geboortedatum, BSN of referentie in." in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_draft_is_reported_with_everything_captured_under_the_draft_term(make_intake, signed_in):
+    intake = make_intake(name="KANARIE-CONCEPT", domains={"justitie": (3, "unknown", "KANARIE-J")})
+    response = signed_in("privacy").get(access_url(intake.resident) + "?format=json")
+    data = json.loads(response.content)
+    fields = data["intakes"][0]["fields"]
+    assert {f["rule"] for f in fields} == {"CONCEPT"}
+    assert {"KANARIE-CONCEPT", "KANARIE-J"} <= {f["value"] for f in fields}
+    until = intake.created_at.date() + dt.timedelta(days=42)
+    assert {f["retention_until"] for f in fields} == {until.isoformat()}
