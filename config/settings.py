@@ -168,7 +168,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Audit log: events older than this may be removed with `manage.py prune_audit`.
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 5 * 365, minimum=1)
 # Anonymous requests under these paths are logged as access denied (they hold resident data).
-AUDIT_RESIDENT_URL_PREFIXES = ("/intakes/", "/inwoners/")
+AUDIT_RESIDENT_URL_PREFIXES = ("/intakes/", "/inwoners/", "/privacy/inwoners/")
 
 # Logging: to stderr, structured by the platform. Never log request bodies or
 # form values: they can hold personal data that minimisation has to be able to destroy.

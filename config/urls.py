@@ -17,4 +17,5 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("", include("minimisation.urls")),
     path("audit/", include("audit.urls")),
+    path("privacy/", include("minimisation.urls_privacy")),
 ]

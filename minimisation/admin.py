@@ -1,14 +1,47 @@
-"""Read-only admin: for the privacy officer, which fields are stored, under which rule, until
-when. Nothing here can be added, changed or deleted by hand: only apply() and the sweep do."""
+"""Read-only admin review for the privacy officer (privacyfunctionaris).
+
+Per intake every stored field, the rule that kept it, its legal basis in words and its
+retention date; the decision record with its policy version and the counts destroyed per
+domain. Nothing here can be added, changed or deleted by hand: only apply(), the sweep
+and the privacy officer's erasure page (all through minimisation/apply.py) do.
+
+Only the privacy officer sees these pages, whatever model permissions anyone holds:
+the application admin (functioneel beheerder) and even a superuser without the role get
+a 403 (logged by AccessAuditMiddleware) and no entry on the admin index. Every page view
+and export is written to the audit log (AuditedAdminMixin).
+"""
+
+import csv
+import datetime as dt
+import io
+import uuid
+from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 
+from audit.admin import AuditedAdminMixin
+from audit.events import record
+from audit.models import Action
+from intake.models import Intake
+from intake.roles import PRIVACY_OFFICER, has_role
 from minimisation.models import DecisionRecord, KeptField
-from minimisation.policy import POLICY
+from minimisation.stored import rule_basis, stored_intake, with_stored_data
 
 
-class ReadOnly:
+class PrivacyOfficerReadOnly:
+    """View only, and only for the privacy officer role (on top of the model permission)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return has_role(request.user, PRIVACY_OFFICER) and super().has_module_permission(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return has_role(request.user, PRIVACY_OFFICER) and super().has_view_permission(request, obj)
+
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -19,22 +52,196 @@ class ReadOnly:
         return False
 
 
-class KeptFieldInline(ReadOnly, admin.TabularInline):
+def exact_ref_search(queryset: QuerySet, search_term: str, field: str) -> tuple[QuerySet, bool]:
+    """Exact match on a resident reference; no LIKE over anything else (names stay unsearched)."""
+    if not search_term.strip():
+        return queryset, False
+    try:
+        ref = uuid.UUID(search_term.strip())
+    except ValueError:
+        return queryset.none(), False
+    return queryset.filter(**{field: ref if field.endswith("__ref") else str(ref)}), False
+
+
+class RetentionWithinFilter(admin.SimpleListFilter):
+    """Retention date within N days from today (or already past: the sweep is due)."""
+
+    title = _("bewaartermijn verloopt")
+    parameter_name = "bewaren_binnen"
+    field = "retention_until"
+    PAST = "verlopen"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [
+            ("30", _("binnen 30 dagen")),
+            ("90", _("binnen 90 dagen")),
+            ("365", _("binnen een jaar")),
+            (self.PAST, _("al verlopen")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        value = self.value()
+        today = timezone.localdate()
+        if value == self.PAST:
+            return queryset.filter(**{f"{self.field}__lt": today})
+        if value and value.isdigit():
+            end = today + dt.timedelta(days=int(value))
+            return queryset.filter(**{f"{self.field}__gte": today, f"{self.field}__lte": end})
+        return queryset
+
+
+class IntakeRetentionWithinFilter(RetentionWithinFilter):
+    field = "decision__retention_until"
+
+
+def _export_response(rows: list[list[str]], name: str) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@admin.register(Intake)
+class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin):
+    list_display = (
+        "id",
+        "resident_ref",
+        "framework",
+        "status",
+        "outcome",
+        "policy_version",
+        "retention_until",
+    )
+    list_filter = ("framework", "status", "outcome", IntakeRetentionWithinFilter)
+    list_select_related = ("resident", "decision")
+    search_fields = ("resident__ref",)
+    search_help_text = _("Zoek op inwonerreferentie (UUID, exact).")
+    fields = (
+        "id",
+        "resident_ref",
+        "framework",
+        "status",
+        "outcome",
+        "created_at",
+        "finalised_at",
+        "decision_summary",
+        "stored_fields",
+    )
+    readonly_fields = fields
+    actions = ["export_stored_fields"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return with_stored_data().order_by("-pk")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        return exact_ref_search(queryset, search_term, "resident__ref")
+
+    @admin.display(description=_("inwonerreferentie"))
+    def resident_ref(self, intake: Intake) -> str:
+        return str(intake.resident.ref)
+
+    @admin.display(description=_("beleidsversie"))
+    def policy_version(self, intake: Intake) -> str:
+        decision = getattr(intake, "decision", None)
+        return decision.policy_version if decision else "–"
+
+    @admin.display(description=_("bewaren tot en met"), ordering="decision__retention_until")
+    def retention_until(self, intake: Intake) -> str:
+        until = stored_intake(intake).retention_until if intake.is_draft else None
+        decision = getattr(intake, "decision", None)
+        until = decision.retention_until if decision else until
+        return until.strftime("%d-%m-%Y") if until else "–"
+
+    @admin.display(description=_("besluit"))
+    def decision_summary(self, intake: Intake) -> str:
+        decision = getattr(intake, "decision", None)
+        if decision is None:
+            return _("Nog geen besluit: concept, vervalt na 42 dagen als het niet wordt afgerond.")
+        counts = format_html_join(", ", "{}: {}", sorted(decision.discarded_counts.items())) or _(
+            "niets"
+        )
+        return format_html(
+            "{} {}; {} {}; {} {}; {} {}",
+            _("beleidsversie"),
+            decision.policy_version,
+            _("besloten op"),
+            decision.decided_on.strftime("%d-%m-%Y"),
+            _("bewaren tot en met"),
+            decision.retention_until.strftime("%d-%m-%Y"),
+            _("vernietigd per domein"),
+            counts,
+        )
+
+    @admin.display(description=_("bewaarde gegevens"))
+    def stored_fields(self, intake: Intake) -> str:
+        stored = stored_intake(intake)
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td>{}</td><td><code>{}</code></td>"
+            "<td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    f.label,
+                    f.value or "–",
+                    f.rule_id,
+                    f.legal_basis,
+                    f.retention_until.strftime("%d-%m-%Y") if f.retention_until else "–",
+                )
+                for f in stored.fields
+            ),
+        )
+        return format_html(
+            "<table class='stored-fields'><thead><tr><th scope='col'>{}</th><th scope='col'>{}"
+            "</th><th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("gegeven"),
+            _("waarde"),
+            _("regel"),
+            _("grondslag"),
+            _("bewaren tot en met"),
+            rows,
+        )
+
+    @admin.action(
+        description=_("Exporteer bewaarde velden (CSV, zonder waarden)"), permissions=["view"]
+    )
+    def export_stored_fields(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+        """Field names, rules and dates of the selected intakes; never a value."""
+        rows = [["intake", "inwonerreferentie", "kader", "gegeven", "domein", "regel", "tot"]]
+        count = 0
+        for intake in queryset:
+            count += 1
+            for f in stored_intake(intake).fields:
+                until = f.retention_until.isoformat() if f.retention_until else ""
+                rows.append(
+                    [str(intake.pk), str(intake.resident.ref), intake.framework]
+                    + [f.field, f.domain, f.rule_id, until]
+                )
+        record(
+            Action.EXPORT,
+            request=request,
+            detail={"page": "admin_intake_review", "format": "csv", "intakes": count},
+        )
+        return _export_response(rows, "bewaarde-velden.csv")
+
+
+class KeptFieldInline(PrivacyOfficerReadOnly, admin.TabularInline):
     model = KeptField
     fields = ("field", "domain", "rule_id", "ground", "retention_until")
     readonly_fields = fields
     extra = 0
 
-    @admin.display(description="grondslag")
+    @admin.display(description=_("grondslag"))
     def ground(self, kept: KeptField) -> str:
-        try:
-            return POLICY.rule_by_id(kept.rule_id).legal_basis
-        except KeyError:
-            return ""
+        return rule_basis(kept.rule_id)
 
 
 @admin.register(DecisionRecord)
-class DecisionRecordAdmin(ReadOnly, admin.ModelAdmin):
+class DecisionRecordAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin):
     list_display = (
         "intake_id",
         "resident_ref",
@@ -44,8 +251,9 @@ class DecisionRecordAdmin(ReadOnly, admin.ModelAdmin):
         "decided_on",
         "retention_until",
     )
-    list_filter = ("framework", "outcome", "policy_version")
+    list_filter = ("framework", "outcome", "policy_version", RetentionWithinFilter)
     search_fields = ("resident_ref",)
+    search_help_text = _("Zoek op inwonerreferentie (UUID, exact).")
     readonly_fields = (
         "intake",
         "resident_ref",
@@ -58,3 +266,8 @@ class DecisionRecordAdmin(ReadOnly, admin.ModelAdmin):
         "discarded_counts",
     )
     inlines = [KeptFieldInline]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        return exact_ref_search(queryset, search_term, "resident_ref")

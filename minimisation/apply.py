@@ -276,3 +276,22 @@ def _delete_resident(resident: Resident) -> None:
     ResidentUserObjectPermission.objects.filter(content_object=resident).delete()
     ResidentGroupObjectPermission.objects.filter(content_object=resident).delete()
     resident.delete()
+
+
+def erase_resident(resident: Resident, *, rule_id: str, today: dt.date, actor: Any = None) -> int:
+    """Erase a resident on request (GDPR art. 17): every intake, then the resident.
+
+    Goes through destroy_intake() and destroy_orphan_resident(), so an erasure
+    destroys exactly the way the retention sweep does. The caller runs this inside a
+    transaction and has checked (under the same locks) that no retention duty blocks it
+    (minimisation/resident_requests.py). Returns the number of intakes destroyed.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("erase_resident must run inside a transaction")
+    intakes = list(Intake.objects.select_for_update().filter(resident=resident).order_by("pk"))
+    for intake in intakes:
+        destroy_intake(intake, rule_id=rule_id, today=today, actor=actor)
+    left = Resident.objects.select_for_update().filter(pk=resident.pk).first()
+    if left is not None:  # no intake referred to it (or none was left to delete it)
+        destroy_orphan_resident(left, rule_id=rule_id, actor=actor)
+    return len(intakes)

@@ -116,11 +116,10 @@ def test_a_need_the_framework_cannot_serve_is_explained_on_the_preview(make_inta
 
 
 @pytest.mark.django_db
-def test_the_admin_shows_decisions_read_only_with_their_ground(make_intake, client):
-    from django.contrib.auth import get_user_model
-
+def test_the_admin_shows_decisions_read_only_with_their_ground(make_intake, signed_in):
+    # The review admin is the privacy officer's (a superuser without the role sees nothing).
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
-    client.force_login(get_user_model().objects.create_superuser("root", password="x" * 12))
+    client = signed_in("privacy")
     from django.utils import timezone
 
     from minimisation.apply import apply

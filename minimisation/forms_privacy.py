@@ -1,0 +1,136 @@
+"""Forms of the privacy officer's pages. Thin: the work is in minimisation/resident_requests.py."""
+
+import datetime as dt
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout, Submit
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intake.bsn import normalise_bsn, validate_bsn
+from intake.forms import SearchInput
+from intake.validators import validate_birth_date
+from minimisation.resident_requests import Correctable, CorrectionReason, ErasureReason
+
+REASON_REQUIRED = _("Kies een reden. Zonder reden wordt er niets gewijzigd.")
+DATE_INVALID = _("Vul een geldige datum in, bijvoorbeeld 31-12-2026.")
+
+
+class PeriodForm(forms.Form):
+    """A period of decision dates (GET: dates are not personal data)."""
+
+    van = forms.DateField(
+        label=_("Van"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": DATE_INVALID},
+    )
+    tot = forms.DateField(
+        label=_("Tot en met"),
+        required=False,
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+        error_messages={"invalid": DATE_INVALID},
+    )
+
+    def period(self) -> tuple[dt.date, dt.date]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        end = data.get("tot") or today
+        start = data.get("van") or end.replace(month=1, day=1)
+        return start, end
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and end < start:
+            self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
+        return cleaned
+
+
+class ResidentLookupForm(forms.Form):
+    q = forms.CharField(
+        label=_("Zoek een inwoner op naam, geboortedatum (dd-mm-jjjj), BSN of referentie"),
+        max_length=200,
+        widget=SearchInput,
+        error_messages={"required": _("Vul een naam, geboortedatum, BSN of referentie in.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # POST, not GET: a name, birth date or BSN must never be in a URL (access logs),
+        # as on the caseworker's resident search (intake/forms.py).
+        self.helper.form_method = "post"
+        self.helper.form_id = "resident-lookup"
+        self.helper.layout = Layout("q", Submit("zoek", _("Zoeken")))
+
+
+class CorrectionForm(forms.Form):
+    """One input per stored field; a reason code is required."""
+
+    reason = forms.ChoiceField(
+        label=_("Reden van de correctie"),
+        choices=[("", "---------")] + CorrectionReason.choices,
+        error_messages={"required": REASON_REQUIRED},
+    )
+
+    def __init__(self, *args: Any, items: list[Correctable], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[item.key] = _field_for(item)
+            self.initial.setdefault(item.key, item.current)
+
+    def changes(self) -> dict[str, Any]:
+        return {item.key: self.cleaned_data[item.key] for item in self.items}
+
+
+def _field_for(item: Correctable) -> forms.Field:
+    name = item.field.split(".", 1)[1]
+    required = {"required": _("Een bewaard gegeven kan niet leeg worden gemaakt; dat is wissen.")}
+    if name == "date_of_birth":
+        return forms.DateField(
+            label=item.label,
+            validators=[validate_birth_date],
+            widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+            error_messages={**required, "invalid": DATE_INVALID},
+        )
+    if name == "bsn":
+        return BsnField(label=item.label, max_length=11, error_messages=required)
+    if name == "email":
+        return forms.EmailField(
+            label=item.label,
+            error_messages={**required, "invalid": _("Vul een geldig e-mailadres in.")},
+        )
+    if name == "score":
+        return forms.TypedChoiceField(
+            label=item.label,
+            choices=[(n, str(n)) for n in range(1, 6)],
+            coerce=int,
+            error_messages={**required, "invalid_choice": _("Kies een score van 1 tot en met 5.")},
+        )
+    if name == "notes":
+        return forms.CharField(
+            label=item.label,
+            max_length=2000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            error_messages=required,
+        )
+    return forms.CharField(label=item.label, max_length=300, error_messages=required)
+
+
+class BsnField(forms.CharField):
+    def clean(self, value: Any) -> str:
+        value = normalise_bsn(super().clean(value))
+        validate_bsn(value)
+        return value
+
+
+class ErasureForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reden van het wissen"),
+        choices=[("", "---------")] + ErasureReason.choices,
+        error_messages={"required": REASON_REQUIRED},
+    )

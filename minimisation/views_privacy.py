@@ -1,0 +1,195 @@
+"""The privacy officer's pages: minimisation overview and the resident's requests.
+
+Everyone but the privacyfunctionaris gets a 404 (the page's existence does not leak);
+AccessAuditMiddleware logs that refusal. Thin views: the work is in
+minimisation/overview.py and minimisation/resident_requests.py.
+"""
+
+import json
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.events import record
+from audit.models import Action
+from intake.models import Resident
+from intake.roles import PRIVACY_OFFICER, has_role
+from minimisation import overview as ov
+from minimisation.forms_privacy import CorrectionForm, ErasureForm, PeriodForm, ResidentLookupForm
+from minimisation.resident_requests import (
+    ErasureBlocked,
+    access_report,
+    correct,
+    correctable_fields,
+    erase,
+    erasure_blockers,
+    find_residents,
+    report_as_json,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def privacy_officer_only(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not has_role(request.user, PRIVACY_OFFICER):
+            raise Http404
+        response = view(request, *args, **kwargs)
+        response["Cache-Control"] = "no-store"  # resident data: not in a browser cache
+        return response
+
+    return wrapped
+
+
+def _resident(ref: uuid.UUID) -> Resident:
+    resident = Resident.objects.filter(ref=ref).first()
+    if resident is None:
+        raise Http404
+    return resident
+
+
+@privacy_officer_only
+@require_GET
+def minimisation_overview(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    frameworks = ov.overview(start, end)
+    if request.GET.get("format") == "csv" and not form.errors:
+        record(
+            Action.EXPORT,
+            request=request,
+            detail={"page": "minimisation_overview", "format": "csv"},
+        )
+        response = HttpResponse(ov.as_csv(frameworks), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="minimalisatie-{start.isoformat()}-{end.isoformat()}.csv"'
+        )
+        return response
+    record(Action.READ, request=request, detail={"page": "minimisation_overview"})
+    top = ov.scale_max(frameworks)
+    return render(
+        request,
+        "minimisation/overview.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "frameworks": [(fw, ov.chart(fw, top)) for fw in frameworks],
+            "csv_query": f"van={start.isoformat()}&tot={end.isoformat()}&format=csv",
+        },
+    )
+
+
+@privacy_officer_only
+@require_http_methods(["GET", "POST"])
+def resident_lookup(request: HttpRequest) -> HttpResponse:
+    searching = request.method == "POST"
+    form = ResidentLookupForm(request.POST if searching else None)
+    found = None
+    if searching and form.is_valid():
+        found = find_residents(form.cleaned_data["q"])
+        # Never the search term: it can be a name or a BSN.
+        record(
+            Action.SEARCH,
+            request=request,
+            detail={"page": "privacy_resident_lookup", "searched": True, "results": len(found)},
+        )
+    return render(
+        request,
+        "minimisation/resident_lookup.html",
+        {"form": form, "found": found},
+        status=400 if searching and form.errors else 200,
+    )
+
+
+@privacy_officer_only
+@require_GET
+def access_request(request: HttpRequest, ref: str) -> HttpResponse:
+    resident = _resident(ref)
+    fmt = "json" if request.GET.get("format") == "json" else "html"
+    report = access_report(resident, request=request, fmt=fmt)
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(report_as_json(report), ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="inzage-{resident.ref}.json"'
+        return response
+    return render(
+        request,
+        "minimisation/access_report.html",
+        {
+            "report": report,
+            "blockers": erasure_blockers(resident, timezone.localdate()),
+        },
+    )
+
+
+@privacy_officer_only
+@require_http_methods(["GET", "POST"])
+def correction(request: HttpRequest, ref: str) -> HttpResponse:
+    resident = _resident(ref)
+    items = correctable_fields(resident)
+    form = CorrectionForm(request.POST if request.method == "POST" else None, items=items)
+    if request.method == "POST" and form.is_valid():
+        changed = correct(
+            resident,
+            changes=form.changes(),
+            items=items,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+        if changed:
+            messages.success(request, _("De correctie is opgeslagen (%d gegevens).") % len(changed))
+        else:
+            messages.info(request, _("Er was niets gewijzigd."))
+        return redirect("privacy:access", ref=resident.ref)
+    return render(
+        request,
+        "minimisation/correction.html",
+        {"resident": resident, "form": form, "has_items": bool(items)},
+        status=400 if form.errors else 200,
+    )
+
+
+@privacy_officer_only
+@require_http_methods(["GET", "POST"])
+def erasure(request: HttpRequest, ref: str) -> HttpResponse:
+    resident = _resident(ref)
+    today = timezone.localdate()
+    form = ErasureForm(request.POST if request.method == "POST" else None)
+    blockers = erasure_blockers(resident, today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = erase(
+                resident, reason=form.cleaned_data["reason"], request=request, today=today
+            )
+        except ErasureBlocked as exc:
+            blockers = exc.blockers
+        else:
+            messages.success(
+                request,
+                _(
+                    "De inwoner en %d intake(s) zijn gewist. Alleen de auditlog noemt nog "
+                    "de referentie."
+                )
+                % count,
+            )
+            return redirect("privacy:lookup")
+    return render(
+        request,
+        "minimisation/erasure.html",
+        {"resident": resident, "form": form, "blockers": blockers},
+        status=400 if form.errors or (request.method == "POST" and blockers) else 200,
+    )
