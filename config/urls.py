@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from config import views
 
@@ -9,9 +9,11 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "aanmelden/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        views.SignInView.as_view(),
         name="login",
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("beheer/", admin.site.urls),
+    path("tweestapsverificatie/", include("config.urls_two_factor")),
+    path("", include("intake.urls_team")),
 ]

@@ -8,7 +8,14 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from intake.roles import APP_ADMIN, CONSULENT, PRIVACY_OFFICER, TEAM_PREFIX, TEAMLEIDER
+from intake.roles import (
+    APP_ADMIN,
+    CONSULENT,
+    PRIVACY_OFFICER,
+    TEAM_PREFIX,
+    TEAMLEIDER,
+    leads_group_name,
+)
 
 DEMO_PASSWORD = "zrm-demo"  # noqa: S105 - documented demo password, development only
 DEMO_TEAM = f"{TEAM_PREFIX}Noord"
@@ -46,3 +53,7 @@ def seed_user(username: str, *, role: str, team: Group | None, is_staff: bool) -
     user.groups.add(Group.objects.get(name=role))
     if team is not None:
         user.groups.add(team)
+        if role == TEAMLEIDER:
+            # The team lead sees the team's intakes through the team's leads group.
+            leads, _ = Group.objects.get_or_create(name=leads_group_name(team))
+            user.groups.add(leads)
