@@ -21,6 +21,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,6 +38,19 @@ from audit.models import Action, Outcome
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "authenticator-app"
 BACKUP_DEVICE_NAME = "reservecodes"
+
+
+WRONG_CODE_MESSAGE = gettext_lazy(
+    "Deze code klopt niet of is verlopen. Controleer de tijd op uw telefoon en probeer het "
+    "opnieuw met de nieuwste code."
+)
+WRONG_ENROLMENT_CODE_MESSAGE = gettext_lazy(
+    "Deze code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de nieuwste "
+    "code uit de app in."
+)
+THROTTLED_MESSAGE = gettext_lazy(
+    "Te veel onjuiste codes achter elkaar. Wacht %(seconds)d seconden en probeer het opnieuw."
+)
 
 
 def otp_required() -> bool:
@@ -124,7 +138,11 @@ def verify(request: HttpRequest) -> HttpResponse:
     if is_verified(user):
         return redirect(_next_url(request))
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    throttled = _throttled_message(user) if request.method == "POST" else ""
+    if throttled:
+        form.is_valid()
+        form.add_error("token", throttled)
+    elif request.method == "POST" and form.is_valid():
         device = _verify_any_device(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
@@ -162,6 +180,16 @@ def _verify_any_device(user: AbstractBaseUser, token: str) -> Device | None:
     return None
 
 
+def _throttled_message(user: AbstractBaseUser) -> str:
+    """django-otp doubles the wait after each wrong code; say so rather than "wrong code"."""
+    for device in TOTPDevice.objects.filter(user=user):
+        allowed, info = device.verify_is_allowed()
+        if not allowed and info and info.get("locked_until"):
+            seconds = max(1, int((info["locked_until"] - timezone.now()).total_seconds()) + 1)
+            return str(THROTTLED_MESSAGE) % {"seconds": seconds}
+    return ""
+
+
 def _with_next(url_name: str, request: HttpRequest) -> str:
     return reverse(url_name) + "?" + urlencode({"next": _next_url(request)})
 
@@ -180,7 +208,11 @@ def enrol(request: HttpRequest) -> HttpResponse:
     if device is None:
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    throttled = _throttled_message(user) if request.method == "POST" else ""
+    if throttled:
+        form.is_valid()
+        form.add_error("token", throttled)
+    elif request.method == "POST" and form.is_valid():
         if verify_token(user, device.persistent_id, form.cleaned_data["token"]) is not None:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
