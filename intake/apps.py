@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Intake")
+
+    def ready(self) -> None:
+        from intake import admin_accounts
+
+        admin_accounts.install()
