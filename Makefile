@@ -41,6 +41,18 @@ lock: | $(PY)
 		--no-emit-find-links -o requirements/base.txt pyproject.toml
 	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url \
 		--no-emit-find-links --extra dev -o requirements/dev.txt pyproject.toml
+	$(VENV)/bin/pip-compile --quiet --strip-extras --no-header --no-emit-index-url \
+		--no-emit-find-links --extra dev --extra bench -o requirements/bench.txt pyproject.toml
+
+$(VENV)/.bench-installed: requirements/bench.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements/bench.txt
+	touch $@ $(VENV)/.dev-installed $(VENV)/.base-installed
+
+# Benchmarks against PostgreSQL (DATABASE_URL must be set). Prints a table, writes bench/results/.
+bench: $(VENV)/.bench-installed
+	@test -n "$$DATABASE_URL" || { echo "make bench needs DATABASE_URL=postgres://..." >&2; exit 2; }
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

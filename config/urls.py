@@ -13,7 +13,9 @@ urlpatterns = [
         name="login",
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("intakes/", include("intake.urls")),
     path("beheer/", admin.site.urls),
+    path("", include("minimisation.urls")),
     path("tweestapsverificatie/", include("config.urls_two_factor")),
     path("", include("intake.urls_team")),
 ]

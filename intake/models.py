@@ -12,7 +12,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
+from intake.bsn import validate_bsn
+from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, Instrument, instrument
+from intake.querysets import IntakeQuerySet, ResidentQuerySet
+from intake.validators import validate_birth_date
 
 
 class Framework(models.TextChoices):
@@ -27,12 +30,19 @@ class Resident(models.Model):
 
     ref = models.UUIDField(_("referentie"), default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(_("naam"), max_length=200)
-    date_of_birth = models.DateField(_("geboortedatum"))
-    bsn = models.CharField(_("BSN"), max_length=9, blank=True, db_index=True)
+    # NULL only after minimisation destroyed it; the form still requires it (blank=False).
+    date_of_birth = models.DateField(
+        _("geboortedatum"), null=True, validators=[validate_birth_date]
+    )
+    bsn = models.CharField(
+        _("BSN"), max_length=9, blank=True, db_index=True, validators=[validate_bsn]
+    )
     address = models.CharField(_("adres"), max_length=300, blank=True)
     phone = models.CharField(_("telefoon"), max_length=40, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+
+    objects = ResidentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("inwoner")
@@ -98,6 +108,8 @@ class Intake(models.Model):
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True, db_index=True)
     finalised_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
 
+    objects = IntakeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
@@ -110,6 +122,16 @@ class Intake(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == IntakeStatus.DRAFT
+
+    @property
+    def instrument(self) -> Instrument:
+        return instrument(self.instrument_version)
+
+    def assessments_in_instrument_order(self) -> list["DomainAssessment"]:
+        """This intake's domain rows in the instrument's order (uses a prefetch if present)."""
+        order = {code: i for i, code in enumerate(self.instrument.domain_codes)}
+        rows = [a for a in self.assessments.all() if a.domain in order]
+        return sorted(rows, key=lambda a: order[a.domain])
 
 
 class HelpNeed(models.TextChoices):
@@ -146,6 +168,9 @@ class DomainAssessment(models.Model):
     @property
     def discussed(self) -> bool:
         return self.score is not None
+
+    def same_content_as(self, score: int | None, help_need: str, notes: str) -> bool:
+        return (self.score, self.help_need, self.notes) == (score, help_need, notes)
 
 
 class ZrmDefinition(models.Model):

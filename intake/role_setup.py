@@ -1,6 +1,6 @@
 """The role groups and their model-level permissions, kept in place after every migrate.
 
-The data migrations (0002, 0003) create them once; this post_migrate handler puts them
+The data migrations (0002, 0004) create them once; this post_migrate handler puts them
 back whenever the tables were emptied and re-populated (`manage.py flush`, and the test
 runner's flush between transactional tests), the way Django itself re-creates content
 types and permissions. Object access to intake content is never granted here: that is
@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from intake.roles import APP_ADMIN, CONSULENT, PRIVACY_OFFICER, ROLES, TEAMLEIDER
 
-# (app label, codename) per role. The migration 0003 holds a frozen copy of this table.
+# (app label, codename) per role. The migration 0004 holds a frozen copy of this table.
 ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     CONSULENT: (("intake", "add_resident"), ("intake", "add_intake")),
     TEAMLEIDER: (("intake", "reassign_intake"),),

@@ -27,6 +27,6 @@ def test_flush_keeps_the_roles_and_their_permissions() -> None:
 def test_the_migration_and_the_post_migrate_table_agree() -> None:
     import importlib
 
-    migration = importlib.import_module("intake.migrations.0003_role_model_permissions")
+    migration = importlib.import_module("intake.migrations.0004_role_model_permissions")
     frozen = {role: set(perms) for role, perms in migration.ROLE_PERMISSIONS.items()}
     assert frozen == {role: set(perms) for role, perms in ROLE_PERMISSIONS.items()}

@@ -1,5 +1,10 @@
-"""Demo users for a laptop or a test environment. Idempotent; refuses production."""
+"""Demo users, residents and intakes for a laptop or a test environment.
 
+Idempotent; refuses production. Every name and number here is made up (the BSNs
+are in the 9999xxxxx test range and pass the 11-proef).
+"""
+
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -8,6 +13,8 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from intake.capture import DomainValues, create_intake, save_assessment
+from intake.models import Framework, HelpNeed, Intake, IntakeStatus, Outcome, Resident
 from intake.roles import (
     APP_ADMIN,
     CONSULENT,
@@ -37,10 +44,18 @@ class Command(BaseCommand):
         if settings.DJANGO_ENV == "production":
             raise CommandError("seed_demo weigert te draaien met DJANGO_ENV=production.")
         with transaction.atomic():
-            team, _ = Group.objects.get_or_create(name=DEMO_TEAM)
-            for username, (role, in_team, is_staff) in DEMO_USERS.items():
-                seed_user(username, role=role, team=team if in_team else None, is_staff=is_staff)
-        self.stdout.write(f"Demogebruikers klaar: {', '.join(DEMO_USERS)} (wachtwoord zrm-demo).")
+            seed_users()
+            seed_intakes(get_user_model().objects.get(username="consulent"))
+        self.stdout.write(
+            f"Demogebruikers en demo-intakes klaar: {', '.join(DEMO_USERS)} (wachtwoord zrm-demo)."
+        )
+
+
+def seed_users() -> None:
+    """The demo users in their roles and team; the tests use these too."""
+    team, _ = Group.objects.get_or_create(name=DEMO_TEAM)
+    for username, (role, in_team, is_staff) in DEMO_USERS.items():
+        seed_user(username, role=role, team=team if in_team else None, is_staff=is_staff)
 
 
 def seed_user(username: str, *, role: str, team: Group | None, is_staff: bool) -> None:
@@ -50,10 +65,55 @@ def seed_user(username: str, *, role: str, team: Group | None, is_staff: bool) -
     user.is_staff = is_staff
     user.is_active = True
     user.save()
-    user.groups.add(Group.objects.get(name=role))
+    # get_or_create: a transactional test flushes the groups the migration made.
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
     if team is not None:
         user.groups.add(team)
         if role == TEAMLEIDER:
             # The team lead sees the team's intakes through the team's leads group.
             leads, _ = Group.objects.get_or_create(name=leads_group_name(team))
             user.groups.add(leads)
+
+
+# (name, date of birth, BSN): made up.
+DEMO_RESIDENTS = (
+    ("Demo Jansen", dt.date(1961, 4, 12), "999999990"),
+    ("Demo de Vries", dt.date(1988, 11, 3), ""),
+)
+
+
+def seed_intakes(caseworker: Any) -> None:
+    """A finalised intake with a draft reassessment, and a fresh draft; once per resident."""
+    first, second = (
+        Resident.objects.get_or_create(name=name, date_of_birth=born, defaults={"bsn": bsn})[0]
+        for name, born, bsn in DEMO_RESIDENTS
+    )
+    if not first.intakes.exists():
+        earlier = create_intake(
+            first, caseworker, framework=Framework.WMO, instrument_version="zrm2017"
+        )
+        save_assessment(
+            earlier,
+            earlier.version,
+            {
+                "huisvesting": DomainValues(
+                    2, HelpNeed.CONFIRMED, "Demo: woning niet toegankelijk."
+                ),
+                "basale_adl": DomainValues(2, HelpNeed.CONFIRMED, ""),
+                "financien": DomainValues(4, HelpNeed.NONE, ""),
+            },
+        )
+        Intake.objects.filter(pk=earlier.pk).update(
+            status=IntakeStatus.FINALISED, outcome=Outcome.HELP_NEEDED
+        )
+        create_intake(
+            first,
+            caseworker,
+            framework=Framework.WMO,
+            instrument_version="zrm2017",
+            previous=earlier,
+        )
+    if not second.intakes.exists():
+        create_intake(
+            second, caseworker, framework=Framework.PARTICIPATIEWET, instrument_version="zrm2017"
+        )

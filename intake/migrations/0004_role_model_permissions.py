@@ -78,7 +78,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0002_roles_and_demo_team"),
+        ("intake", "0003_resident_validators_and_destroyable_birth_date"),
         ("audit", "0001_initial"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -1,0 +1,60 @@
+"""`make bench`: seed PostgreSQL at several sizes, measure, print one table, write JSON.
+
+Every comparison is a ratio measured in the same run, because these machines are shared.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+from bench import db
+from bench.report import Row, render, write
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="make bench")
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=8, help="wrk duration per run")
+    parser.add_argument("--export-sizes", default="100000,1000000")
+    parser.add_argument("--sweep-size", type=int, default=100_000)
+    parser.add_argument("--only", default="", help="comma list: pages,finalise,audit,export,sweep")
+    args = parser.parse_args()
+    only = set(filter(None, args.only.split(",")))
+
+    url = db.bench_url(os.environ.get("DATABASE_URL", ""))
+    db.recreate(url)
+    db.use(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    rows: list[Row] = []
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    from bench import stages
+
+    for name, stage in stages.STAGES.items():
+        if only and name not in only:
+            continue
+        print(f"-- {name}", file=sys.stderr, flush=True)
+        rows += stage(args, sizes)
+
+    elapsed = time.perf_counter() - started
+    print(render(rows))
+    path = write(rows, {"args": vars(args), "elapsed_s": round(elapsed, 1)})
+    print(f"\n{len(rows)} rows in {elapsed:.0f} s; JSON: {path}")
+    return 0
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,183 @@
+"""Fast seeding with PostgreSQL COPY: residents, intakes, assessments and their
+object permissions, as the product would have created them."""
+
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+
+from intake.instrument import ZRM_2017
+
+CASEWORKERS = 100  # the measured caseworker owns 1 in 100 intakes
+BENCH_PASSWORD = "bench-only-password"  # noqa: S105
+FRAMEWORKS = ("wmo", "jeugdwet", "participatiewet", "schuldhulp")
+
+
+@dataclass(frozen=True)
+class Cast:
+    caseworker_ids: list[int]
+    team_id: int
+
+    @property
+    def measured(self) -> int:
+        return self.caseworker_ids[0]
+
+
+def caseworkers() -> Cast:
+    """100 caseworkers in one team; idempotent."""
+    user_model = get_user_model()
+    team, _ = Group.objects.get_or_create(name="Team Bench")
+    role = Group.objects.get(name="consulent")
+    ids = []
+    for n in range(CASEWORKERS):
+        user, created = user_model.objects.get_or_create(username=f"bench_cw_{n:03d}")
+        if created:
+            user.set_password(BENCH_PASSWORD)
+            user.save()
+            user.groups.add(role, team)
+        ids.append(user.pk)
+    return Cast(caseworker_ids=ids, team_id=team.pk)
+
+
+def _next_id(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def _copy(table: str, columns: tuple[str, ...], rows: Iterator[tuple]) -> None:
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def _reset_sequence(table: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+            f"(SELECT MAX(id) FROM {table}))"
+        )
+
+
+def _perm_id(codename: str) -> int:
+    return Permission.objects.get(content_type__app_label="intake", codename=codename).pk
+
+
+def intakes(
+    cast: Cast,
+    count: int,
+    *,
+    status: str = "draft",
+    age_days: int = 3,
+    seed: int = 1,
+) -> list[int]:
+    """Insert `count` intakes (one new resident each, 13 scored domains) and the
+    caseworker's view/change permissions; return the new intake ids."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    created = now - timedelta(days=age_days)
+    first_resident = _next_id("intake_resident")
+    first_intake = _next_id("intake_intake")
+    first_assessment = _next_id("intake_domainassessment")
+    residents = range(first_resident, first_resident + count)
+    intake_ids = list(range(first_intake, first_intake + count))
+    owner = [cast.caseworker_ids[(i - first_intake) % CASEWORKERS] for i in intake_ids]
+
+    _copy(
+        "intake_resident",
+        ("id", "ref", "name", "date_of_birth", "bsn", "address", "phone", "email", "created_at"),
+        (
+            (
+                rid,
+                uuid.UUID(int=rng.getrandbits(128), version=4),
+                f"Inwoner {rid}",
+                f"19{rng.randint(30, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+                "",
+                f"Straat {rid}",
+                "",
+                "",
+                created,
+            )
+            for rid in residents
+        ),
+    )
+    _copy(
+        "intake_intake",
+        (
+            "id",
+            "resident_id",
+            "caseworker_id",
+            "team_id",
+            "framework",
+            "instrument_version",
+            "status",
+            "outcome",
+            "version",
+            "created_at",
+            "updated_at",
+        ),
+        (
+            (
+                iid,
+                first_resident + n,
+                owner[n],
+                cast.team_id,
+                FRAMEWORKS[n % 4],
+                "zrm2017",
+                status,
+                "",
+                1,
+                created,
+                created + timedelta(seconds=n),
+            )
+            for n, iid in enumerate(intake_ids)
+        ),
+    )
+
+    def assessments() -> Iterator[tuple]:
+        aid = first_assessment
+        for iid in intake_ids:
+            for domain in ZRM_2017.domain_codes:
+                score = rng.randint(1, 5)
+                need = "confirmed" if score <= 2 else "none"
+                yield (aid, iid, domain, score, need, f"Toelichting {domain} {iid}")
+                aid += 1
+
+    _copy(
+        "intake_domainassessment",
+        ("id", "intake_id", "domain", "score", "help_need", "notes"),
+        assessments(),
+    )
+    view, change, view_resident = (
+        _perm_id("view_intake"),
+        _perm_id("change_intake"),
+        _perm_id("view_resident"),
+    )
+    _copy(
+        "intake_intakeuserobjectpermission",
+        ("user_id", "permission_id", "content_object_id"),
+        ((owner[n], perm, iid) for n, iid in enumerate(intake_ids) for perm in (view, change)),
+    )
+    _copy(
+        "intake_residentuserobjectpermission",
+        ("user_id", "permission_id", "content_object_id"),
+        ((owner[n], view_resident, first_resident + n) for n in range(count)),
+    )
+    for table in (
+        "intake_resident",
+        "intake_intake",
+        "intake_domainassessment",
+        "intake_intakeuserobjectpermission",
+        "intake_residentuserobjectpermission",
+    ):
+        _reset_sequence(table)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return intake_ids

@@ -1,0 +1,264 @@
+"""Forms of the caseworker pages. Thin: rules live in validators, models and intake/capture.py."""
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
+from django import forms
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from intake.bsn import normalise_bsn
+from intake.capture import DomainValues
+from intake.field_help import help_text_for
+from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
+from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
+
+NOTES_MAX = 2000
+NOT_DISCUSSED = _("niet besproken")
+SCORE_CHOICES = [("", NOT_DISCUSSED)] + [(str(n), f"{n} – {label}") for n, label in SCALE]
+
+
+class SearchInput(forms.TextInput):
+    input_type = "search"
+
+
+class IntakeFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Zoek op naam of referentie van de inwoner"),
+        required=False,
+        max_length=200,
+        widget=SearchInput,
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("alle"))] + IntakeStatus.choices
+    )
+    framework = forms.ChoiceField(
+        label=_("Wettelijk kader"), required=False, choices=[("", _("alle"))] + Framework.choices
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # POST, not GET: a search term can be a name, and URLs end up in access logs.
+        self.helper.form_method = "post"
+        self.helper.form_id = "intake-filter"
+        self.helper.form_class = "row g-3 align-items-end mb-4"
+        self.helper.layout = Layout(
+            Div("q", css_class="col-md-5"),
+            Div("status", css_class="col-md-2"),
+            Div("framework", css_class="col-md-3"),
+            Div(Submit("zoek", _("Zoeken"), css_class="mb-3"), css_class="col-md-2"),
+        )
+
+
+class ResidentSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Zoek een inwoner op naam, geboortedatum (dd-mm-jjjj) of BSN"),
+        required=False,
+        max_length=200,
+        widget=SearchInput,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # POST, not GET: a name, birth date or BSN must never be in a URL (access logs).
+        self.helper.form_method = "post"
+        self.helper.layout = Layout("q", Submit("zoek", _("Zoeken")))
+
+
+class ResidentForm(forms.ModelForm):
+    class Meta:
+        model = Resident
+        fields = ["name", "date_of_birth", "bsn", "address", "phone", "email"]
+        widgets = {"date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
+        help_texts = {"bsn": _("Optioneel. 9 cijfers; bij 8 cijfers vullen we een 0 aan.")}
+        error_messages = {
+            "name": {"required": _("Vul de naam van de inwoner in.")},
+            "date_of_birth": {
+                "required": _("Vul de geboortedatum in."),
+                "invalid": _("Vul een geldige datum in, bijvoorbeeld 31-12-1980."),
+            },
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_bsn(self) -> str:
+        return normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
+
+
+class NewIntakeForm(forms.Form):
+    framework = forms.ChoiceField(
+        label=_("Wettelijk kader"),
+        choices=Framework.choices,
+        error_messages={"required": _("Kies het wettelijk kader.")},
+    )
+    instrument_version = forms.ChoiceField(
+        label=_("Versie van de ZRM"), choices=INSTRUMENT_CHOICES, initial=DEFAULT_INSTRUMENT
+    )
+    # One token per rendered form: a resent form (double submit) finds the intake it made.
+    token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class AssessmentForm(forms.Form):
+    """All domains of one intake on one page: score, help need and notes per domain."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(
+        self,
+        *args: Any,
+        intake: Intake,
+        definitions: dict[str, dict[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.intake = intake
+        self.domains = intake.instrument.domains
+        definitions = definitions or {}
+        fieldsets = []
+        for domain in self.domains:
+            code = domain.code
+            self.fields[f"{code}-score"] = forms.TypedChoiceField(
+                label=_("Score"),
+                choices=SCORE_CHOICES,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                help_text=help_text_for(intake.framework, code, "score"),
+                error_messages={
+                    "invalid_choice": _("Kies een score van 1 tot en met 5, of 'niet besproken'.")
+                },
+            )
+            self.fields[f"{code}-help_need"] = forms.ChoiceField(
+                label=_("Hulpvraag"),
+                choices=HelpNeed.choices,
+                initial=HelpNeed.UNKNOWN,
+                help_text=help_text_for(intake.framework, code, "help_need"),
+                error_messages={
+                    "invalid_choice": _("Kies bevestigd, geen of onbekend."),
+                    "required": _("Kies bevestigd, geen of onbekend."),
+                },
+            )
+            self.fields[f"{code}-notes"] = forms.CharField(
+                label=_("Toelichting"),
+                required=False,
+                max_length=NOTES_MAX,
+                widget=forms.Textarea(attrs={"rows": 3}),
+                help_text=help_text_for(intake.framework, code, "notes"),
+                error_messages={
+                    "max_length": _(
+                        "De toelichting is te lang: maximaal %(limit_value)d tekens "
+                        "(nu %(show_value)d). Kort de tekst in; uw tekst staat er nog."
+                    )
+                },
+            )
+            beside = [_domain_description(str(domain.help_text))]
+            if code in definitions:
+                beside.append(_definitions_block(definitions[code]))
+            fieldsets.append(
+                Fieldset(
+                    # crispy renders the legend as a template, unescaped: escape it here.
+                    escape(str(domain.name)),
+                    *beside,
+                    Div(
+                        Div(f"{code}-score", css_class="col-md-5"),
+                        Div(f"{code}-help_need", f"{code}-notes", css_class="col-md-7"),
+                        css_class="row",
+                    ),
+                    css_class="domain border rounded p-3 mb-4",
+                    css_id=f"domein-{code}",
+                )
+            )
+        self.helper = FormHelper()
+        self.helper.form_id = "assessment-form"
+        self.helper.attrs = {"novalidate": ""}
+        self.helper.layout = Layout(
+            "version",
+            *fieldsets,
+            Submit("opslaan", _("Opslaan als concept"), css_class="btn-primary"),
+        )
+
+    @staticmethod
+    def initial_for(intake: Intake, rows: list[DomainAssessment]) -> dict[str, Any]:
+        initial: dict[str, Any] = {"version": intake.version}
+        for row in rows:
+            initial[f"{row.domain}-score"] = "" if row.score is None else str(row.score)
+            initial[f"{row.domain}-help_need"] = row.help_need
+            initial[f"{row.domain}-notes"] = row.notes
+        return initial
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        for domain in self.domains:
+            code = domain.code
+            if f"{code}-score" not in cleaned:
+                continue  # the score itself is invalid; its own message says why
+            score = cleaned.get(f"{code}-score")
+            if score is None and cleaned.get(f"{code}-help_need") == HelpNeed.CONFIRMED:
+                self.add_error(
+                    f"{code}-help_need",
+                    _(
+                        "Een hulpvraag kan alleen bevestigd worden in een besproken domein: "
+                        "kies eerst een score, of kies 'onbekend' of 'geen'."
+                    ),
+                )
+            if score is None and cleaned.get(f"{code}-notes"):
+                self.add_error(
+                    f"{code}-notes",
+                    _(
+                        "Bij 'niet besproken' wordt niets vastgelegd: kies een score, "
+                        "of maak de toelichting leeg."
+                    ),
+                )
+        return cleaned
+
+    def domain_values(self) -> dict[str, DomainValues]:
+        data = self.cleaned_data
+        return {
+            d.code: DomainValues(
+                score=data[f"{d.code}-score"],
+                help_need=data[f"{d.code}-help_need"],
+                notes=data[f"{d.code}-notes"],
+            )
+            for d in self.domains
+        }
+
+
+def _template_safe(html: str) -> HTML:
+    """crispy's HTML() renders its string as a template: neutralise braces and percent signs."""
+    return HTML(html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;"))
+
+
+def _domain_description(text: str) -> HTML:
+    """Our own one-line description of the domain, under its legend."""
+    return _template_safe(str(format_html("<p class='small text-body-secondary'>{}</p>", text)))
+
+
+def _definitions_block(levels: dict[int, str]) -> HTML:
+    """The licensed ZRM definitions of one domain, beside the score (escaped)."""
+    items = format_html_join(
+        "",
+        "<dt class='col-sm-1'>{}</dt><dd class='col-sm-11'>{}</dd>",
+        ((level, text) for level, text in sorted(levels.items())),
+    )
+    summary = _("ZRM-definities per score")
+    html = format_html(
+        "<details class='zrm-definitions mb-3'><summary>{}</summary>"
+        "<dl class='row small mb-0 mt-2'>{}</dl></details>",
+        summary,
+        items,
+    )
+    return _template_safe(str(html))

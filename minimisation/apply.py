@@ -1,0 +1,278 @@
+"""apply() and destroy_intake(): the one place in the code base that destroys intake data.
+
+Both run inside one database transaction with the intake row locked. Discarded
+values are deleted (rows) or overwritten (columns of a row that stays for kept
+fields): no soft delete, no history table, no copy in the audit event, which
+names fields and rules only. An exception anywhere rolls everything back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.events import record
+from audit.models import Action
+from intake.models import (
+    DomainAssessment,
+    HelpNeed,
+    Intake,
+    IntakeGroupObjectPermission,
+    IntakeStatus,
+    IntakeUserObjectPermission,
+    Resident,
+    ResidentGroupObjectPermission,
+    ResidentUserObjectPermission,
+)
+from minimisation.decide import SHARED_RULE_ID, Decision, IntakeNotReady, decide
+from minimisation.models import DecisionRecord, KeptField
+from minimisation.policy import POLICY, RESIDENT_FIELDS, Policy
+from minimisation.snapshot import resident_fields_needed_elsewhere, snapshot_of
+
+logger = logging.getLogger(__name__)
+
+# The value a destroyed column gets when its row stays for other, kept fields.
+RESIDENT_BLANK: dict[str, Any] = {
+    "name": "",
+    "date_of_birth": None,
+    "bsn": "",
+    "address": "",
+    "phone": "",
+    "email": "",
+}
+DOMAIN_BLANK: dict[str, Any] = {"score": None, "help_need": HelpNeed.UNKNOWN, "notes": ""}
+
+
+class FinaliseError(Exception):
+    """Finalising did not happen; `message` is a Dutch sentence for the caseworker."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class AlreadyFinalised(FinaliseError):  # noqa: N818 - the name is the message
+    pass
+
+
+class IntakeChanged(FinaliseError):  # noqa: N818
+    pass
+
+
+@dataclass(frozen=True)
+class Destroyed:
+    intake_id: int
+    resident_ref: str
+    assessments: int
+    resident_deleted: bool
+
+
+def apply(
+    decision: Decision,
+    *,
+    policy: Policy = POLICY,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> DecisionRecord:
+    """Carry out `decision`: keep what it keeps, destroy the rest, record the decision."""
+    with transaction.atomic():
+        intake = (
+            Intake.objects.select_for_update()
+            .select_related("resident")
+            .filter(pk=decision.intake_id)
+            .first()
+        )
+        if intake is None:
+            raise FinaliseError(_("Deze intake bestaat niet meer."))
+        if intake.status != IntakeStatus.DRAFT:
+            raise AlreadyFinalised(
+                _("Deze intake is al afgerond. Er is niets gewijzigd; bekijk het besluit.")
+            )
+        # Re-decide under the lock: whatever was captured after the preview must not slip by.
+        try:
+            current = decide(snapshot_of(intake, decision.decided_on), policy, decision.decided_on)
+        except IntakeNotReady as exc:
+            raise FinaliseError(exc.message) from None
+        if current != decision:
+            raise IntakeChanged(
+                _(
+                    "De intake is gewijzigd sinds het voorbeeld. Bekijk het voorbeeld opnieuw "
+                    "voordat u afrondt."
+                )
+            )
+        _destroy_discarded(intake, decision)
+        intake.status = IntakeStatus.FINALISED
+        intake.outcome = decision.outcome
+        intake.finalised_at = timezone.now()
+        intake.version += 1
+        intake.save(update_fields=["status", "outcome", "finalised_at", "version", "updated_at"])
+        decided_by = actor if actor is not None else getattr(request, "user", None)
+        decision_record = _write_record(intake, decision, decided_by)
+        _audit(decision, intake, decision_record, actor=actor, request=request)
+    logger.info(
+        "intake %s finalised: %d kept, %d discarded",
+        intake.pk,
+        len(decision.kept),
+        len(decision.discarded),
+    )
+    return decision_record
+
+
+def _destroy_discarded(intake: Intake, decision: Decision) -> None:
+    by_domain: dict[str, list[str]] = {}
+    for f in decision.kept:
+        if f.domain:
+            by_domain.setdefault(f.domain, []).append(f.field.split(".", 1)[1])
+    for assessment in intake.assessments.all():
+        kept = by_domain.get(assessment.domain, [])
+        if not kept:
+            assessment.delete()
+            continue
+        blanks = {name: value for name, value in DOMAIN_BLANK.items() if name not in kept}
+        if blanks:
+            DomainAssessment.objects.filter(pk=assessment.pk).update(**blanks)
+    resident_discards = {
+        f.field.split(".", 1)[1]: RESIDENT_BLANK[f.field.split(".", 1)[1]]
+        for f in decision.discarded
+        if f.field in RESIDENT_FIELDS
+    }
+    if resident_discards:
+        Resident.objects.filter(pk=intake.resident_id).update(**resident_discards)
+
+
+def _write_record(intake: Intake, decision: Decision, decided_by: Any) -> DecisionRecord:
+    authenticated = decided_by is not None and getattr(decided_by, "is_authenticated", False)
+    decision_record = DecisionRecord.objects.create(
+        intake=intake,
+        resident_ref=decision.resident_ref,
+        framework=decision.framework,
+        outcome=decision.outcome,
+        policy_version=decision.policy_version,
+        decided_on=decision.decided_on,
+        decided_by=decided_by if authenticated else None,
+        retention_until=decision.retention_until,
+        discarded_counts=decision.discarded_counts(),
+    )
+    KeptField.objects.bulk_create(
+        KeptField(
+            decision=decision_record,
+            field=f.field,
+            domain=f.domain,
+            rule_id=f.rule_id,
+            retention_until=f.retention_until,
+        )
+        for f in decision.kept
+    )
+    return decision_record
+
+
+def _audit(
+    decision: Decision,
+    intake: Intake,
+    decision_record: DecisionRecord,
+    *,
+    actor: Any,
+    request: HttpRequest | None,
+) -> None:
+    common = {
+        "request": request,
+        "actor": actor,
+        "obj": intake,
+        "resident_ref": decision.resident_ref,
+        "purpose": decision.framework,
+    }
+    record(
+        Action.FINALISE,
+        **common,
+        detail={
+            "outcome": decision.outcome,
+            "policy_version": decision.policy_version,
+            "retention_until": decision_record.retention_until.isoformat(),
+            "kept": [[f.key, f.rule_id] for f in decision.kept],
+        },
+    )
+    if decision.discarded:
+        record(
+            Action.DISCARD,
+            **common,
+            detail={
+                "discarded": [[f.key, f.rule_id] for f in decision.discarded],
+                "counts": decision.discarded_counts(),
+            },
+        )
+
+
+def destroy_intake(intake: Intake, *, rule_id: str, today: dt.date, actor: Any = None) -> Destroyed:
+    """Destroy a whole intake, and its resident when no other intake refers to it.
+
+    The caller holds the intake row locked inside a transaction (the sweep does).
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("destroy_intake must run inside a transaction with the intake locked")
+    # Lock the resident too: two sweeps destroying two intakes of one resident then
+    # serialise here, and the second sees the first one's intake gone.
+    resident = Resident.objects.select_for_update().get(pk=intake.resident_id)
+    resident_ref = str(resident.ref)
+    assessments = intake.assessments.count()
+    IntakeUserObjectPermission.objects.filter(content_object=intake).delete()
+    IntakeGroupObjectPermission.objects.filter(content_object=intake).delete()
+    intake_id, framework = intake.pk, intake.framework
+    intake.delete()  # assessments and the decision record go with it (ON DELETE CASCADE)
+    resident_deleted = not Intake.objects.filter(resident=resident).exists()
+    if resident_deleted:
+        _delete_resident(resident)
+    else:
+        needed = resident_fields_needed_elsewhere(resident.pk, None, today)
+        blanks = {
+            name.split(".", 1)[1]: RESIDENT_BLANK[name.split(".", 1)[1]]
+            for name in RESIDENT_FIELDS
+            if name not in needed
+        }
+        if blanks:
+            Resident.objects.filter(pk=resident.pk).update(**blanks)
+            # Fields another decision kept only for this intake's sake are gone now.
+            KeptField.objects.filter(
+                decision__intake__resident=resident,
+                rule_id=SHARED_RULE_ID,
+                field__in=[f"resident.{name}" for name in blanks],
+            ).delete()
+    record(
+        Action.DISCARD,
+        actor=actor,
+        resident_ref=resident_ref,
+        purpose=framework,
+        detail={
+            "intake": intake_id,
+            "rule": rule_id,
+            "assessments_deleted": assessments,
+            "resident_deleted": resident_deleted,
+        },
+    )
+    return Destroyed(intake_id, resident_ref, assessments, resident_deleted)
+
+
+def destroy_orphan_resident(resident: Resident, *, rule_id: str, actor: Any = None) -> None:
+    """Delete a resident no intake refers to (an intake form abandoned before saving)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("destroy_orphan_resident must run inside a transaction")
+    resident_ref = str(resident.ref)
+    _delete_resident(resident)
+    record(
+        Action.DISCARD,
+        actor=actor,
+        resident_ref=resident_ref,
+        detail={"rule": rule_id, "resident_deleted": True},
+    )
+
+
+def _delete_resident(resident: Resident) -> None:
+    ResidentUserObjectPermission.objects.filter(content_object=resident).delete()
+    ResidentGroupObjectPermission.objects.filter(content_object=resident).delete()
+    resident.delete()

@@ -1,0 +1,50 @@
+from django.contrib.auth import get_user_model
+
+from intake.access import grant_caseworker
+from intake.models import DomainAssessment, Intake, IntakeStatus, Resident
+from tests.browser.helpers import assert_accessible, sign_in
+
+
+def test_a_caseworker_previews_what_is_kept_and_finalises(
+    page: object, transactional_db: None, demo_users: dict
+) -> None:
+    import datetime as dt
+
+    resident = Resident.objects.create(name="Browser Inwoner", date_of_birth=dt.date(1990, 1, 1))
+    intake = Intake.objects.create(
+        resident=resident,
+        caseworker=get_user_model().objects.get(username="consulent"),
+        framework="wmo",
+    )
+    DomainAssessment.objects.create(
+        intake=intake, domain="financien", score=2, help_need="confirmed"
+    )
+    DomainAssessment.objects.create(intake=intake, domain="justitie", score=3, notes="weg ermee")
+    grant_caseworker(intake)
+
+    sign_in(page, "consulent")
+    page.goto(f"/intakes/{intake.pk}/afronden/")
+    assert page.locator("h1").inner_text() == "Afronden: wat blijft bewaard"
+    justice = page.get_by_test_id("domain-justitie")
+    assert "vernietigen" in justice.inner_text()
+    assert "nooit bewaard" in justice.inner_text()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Afronden en de rest vernietigen").click()
+    page.wait_for_load_state()
+    assert "De intake is afgerond" in page.locator("main").inner_text()
+    assert_accessible(page)
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.FINALISED
+    assert list(intake.assessments.values_list("domain", flat=True)) == ["financien"]
+
+
+def test_the_privacy_officer_reads_the_processing_register(
+    page: object, transactional_db: None, demo_users: dict
+) -> None:
+    sign_in(page, "privacy")
+    page.get_by_role("link", name="Verwerkingsregister").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Verwerkingsregister"
+    assert "JW-JUSTITIE" in page.locator("main").inner_text()
+    assert_accessible(page)

@@ -1,0 +1,53 @@
+"""List, form and detail pages run the same number of queries at any size."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from intake.capture import DomainValues, save_assessment
+
+
+def queries(client, url: str, data: dict | None = None) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, data) if data else client.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_the_list_page_queries_do_not_grow_with_the_number_of_intakes(signed_in, make_intake):
+    client = signed_in("consulent2")
+    for n in range(2):
+        make_intake(name=f"Klein {n}")
+    small = queries(client, "/intakes/")
+    for n in range(16):
+        make_intake(name=f"Groot {n}")
+    assert queries(client, "/intakes/") == small
+    searched_small = queries(client, "/intakes/", {"q": "Klein", "status": "draft"})
+    assert queries(client, "/intakes/", {"q": "Groot", "status": "draft"}) == searched_small
+
+
+def test_the_form_page_queries_do_not_grow_with_the_number_of_domains(signed_in, make_intake):
+    client = signed_in("consulent2")
+    eleven = make_intake(instrument_version="zrm2013")
+    thirteen = make_intake(instrument_version="zrm2017")
+    for n in range(10):
+        make_intake(name=f"Extra {n}")
+    assert queries(client, f"/intakes/{eleven.pk}/bewerken/") == queries(
+        client, f"/intakes/{thirteen.pk}/bewerken/"
+    )
+
+
+def test_the_detail_page_queries_do_not_grow_with_domains_or_reassessments(signed_in, make_intake):
+    client = signed_in("consulent2")
+    eleven = make_intake(instrument_version="zrm2013")
+    first = make_intake(instrument_version="zrm2017")
+    save_assessment(
+        first, 1, {c: DomainValues(3, "none", "") for c in first.instrument.domain_codes}
+    )
+    second = make_intake(previous=first)
+    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")})
+    for _ in range(5):
+        make_intake(previous=second)
+    baseline = queries(client, f"/intakes/{eleven.pk}/")
+    # A reassessment also reads the previous intake's domains: at most one query more.
+    assert queries(client, f"/intakes/{first.pk}/") == baseline
+    assert queries(client, f"/intakes/{second.pk}/") <= baseline + 1

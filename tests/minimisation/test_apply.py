@@ -1,0 +1,274 @@
+import datetime as dt
+import threading
+
+import pytest
+
+from audit.models import Action, AuditEvent
+from intake.models import (
+    DomainAssessment,
+    HelpNeed,
+    Intake,
+    IntakeStatus,
+    IntakeUserObjectPermission,
+    Resident,
+    ResidentUserObjectPermission,
+)
+from minimisation import apply as apply_module
+from minimisation.apply import AlreadyFinalised, IntakeChanged, apply, destroy_intake
+from minimisation.decide import decide
+from minimisation.models import DecisionRecord, KeptField
+from minimisation.policy import POLICY
+from minimisation.snapshot import snapshot_of
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def decision_for(intake):
+    intake.refresh_from_db()
+    return decide(snapshot_of(intake, TODAY), POLICY, TODAY)
+
+
+def state_of(intake):
+    """Everything apply could touch, as plain values, to compare before and after."""
+    resident = Resident.objects.filter(pk=intake.resident_id).values().first()
+    return (
+        Intake.objects.filter(pk=intake.pk).values().first(),
+        resident,
+        list(DomainAssessment.objects.filter(intake=intake).order_by("domain").values()),
+        DecisionRecord.objects.count(),
+        KeptField.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+
+@pytest.mark.django_db
+def test_apply_keeps_confirmed_domains_and_destroys_the_rest(make_intake):
+    intake = make_intake(
+        domains={
+            "financien": (2, "confirmed", "schulden bij energie"),
+            "huisvesting": (4, "none", "woont goed"),
+            "justitie": (3, "confirmed", "taakstraf"),
+            "middelengebruik": (None, "unknown", "niet besproken maar toch genoteerd"),
+        }
+    )
+    record = apply(decision_for(intake))
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.FINALISED
+    assert intake.outcome == "help_needed"
+    assessments = {a.domain: a for a in intake.assessments.all()}
+    assert set(assessments) == {"financien"}  # justitie never under Wmo; others no need
+    assert assessments["financien"].notes == "schulden bij energie"
+    assert record.policy_version == POLICY.version
+    assert record.retention_until == dt.date(2041, 11, 29)
+    assert record.discarded_counts == {"huisvesting": 3, "justitie": 3, "middelengebruik": 3}
+    kept = set(record.kept_fields.values_list("domain", "field", "rule_id"))
+    assert ("financien", "domainassessment.notes", "WMO-DOMEIN") in kept
+    assert ("", "resident.name", "WMO-IDENTITEIT") in kept
+
+
+@pytest.mark.django_db
+def test_a_kept_score_loses_its_notes_when_the_rule_discards_notes(make_intake):
+    intake = make_intake(
+        framework="participatiewet",
+        domains={"geestelijke_gezondheid": (2, "confirmed", "diagnose depressie")},
+    )
+    apply(decision_for(intake))
+    assessment = intake.assessments.get()
+    assert (assessment.score, assessment.help_need, assessment.notes) == (2, "confirmed", "")
+
+
+@pytest.mark.django_db
+def test_no_help_need_blanks_the_resident_and_deletes_every_domain(make_intake):
+    intake = make_intake(domains={"financien": (4, "none", "alles op orde")})
+    record = apply(decision_for(intake))
+    resident = Resident.objects.get(pk=intake.resident_id)
+    assert (resident.name, resident.bsn, resident.address, resident.phone, resident.email) == (
+        "",
+        "",
+        "",
+        "",
+        "",
+    )
+    assert resident.date_of_birth is None
+    assert not DomainAssessment.objects.filter(intake=intake).exists()
+    assert record.outcome == "no_help_need"
+    assert record.retention_until == dt.date(2031, 11, 29)
+
+
+@pytest.mark.django_db
+def test_a_resident_shared_with_a_live_draft_keeps_its_data(make_intake):
+    first = make_intake(domains={"financien": (4, "none", "")})
+    make_intake(resident=first.resident, framework="schuldhulp")  # still a draft
+    apply(decision_for(first))
+    resident = Resident.objects.get(pk=first.resident_id)
+    assert resident.name == "Test Inwoner"
+    assert resident.bsn == "123456782"
+
+
+@pytest.mark.django_db
+def test_audit_events_name_fields_and_rules_but_never_values(make_intake):
+    intake = make_intake(domains={"financien": (2, "none", "KANARIE-AUDIT")}, name="KANARIE-NAAM")
+    apply(decision_for(intake))
+    events = list(AuditEvent.objects.filter(action__in=[Action.FINALISE, Action.DISCARD]))
+    assert [e.action for e in events] == [Action.FINALISE, Action.DISCARD]
+    discard = events[1].detail
+    assert ["financien:domainassessment.notes", "AFGEWEZEN-GEEN-DOMEINEN"] in discard["discarded"]
+    text = str([e.detail for e in events])
+    assert "KANARIE" not in text
+
+
+@pytest.mark.django_db
+def test_finalising_twice_gives_a_clear_message_and_changes_nothing(make_intake):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    decision = decision_for(intake)
+    apply(decision)
+    before = state_of(intake)
+    with pytest.raises(AlreadyFinalised, match="al afgerond"):
+        apply(decision)
+    assert state_of(intake) == before
+
+
+@pytest.mark.django_db
+def test_a_change_after_the_preview_stops_apply(make_intake):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    decision = decision_for(intake)
+    DomainAssessment.objects.create(intake=intake, domain="justitie", score=2, notes="later")
+    before = state_of(intake)
+    with pytest.raises(IntakeChanged, match="gewijzigd sinds het voorbeeld"):
+        apply(decision)
+    assert state_of(intake) == before
+
+
+@pytest.mark.django_db
+def test_a_failure_inside_apply_leaves_the_intake_exactly_as_it_was(make_intake, monkeypatch):
+    intake = make_intake(
+        domains={"financien": (2, "confirmed", "x"), "justitie": (2, "none", "weg")},
+    )
+    before = state_of(intake)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("injected failure")
+
+    monkeypatch.setattr(apply_module, "_audit", explode)
+    with pytest.raises(RuntimeError, match="injected failure"):
+        apply(decision_for(intake))
+    assert state_of(intake) == before
+
+
+@pytest.mark.django_db
+def test_destroy_intake_removes_rows_permissions_and_the_unshared_resident(make_intake):
+    from django.db import transaction
+
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    resident_id = intake.resident_id
+    with transaction.atomic():
+        locked = Intake.objects.select_for_update().get(pk=intake.pk)
+        destroyed = destroy_intake(locked, rule_id="TEST", today=TODAY)
+    assert destroyed.resident_deleted
+    assert not Intake.objects.filter(pk=intake.pk).exists()
+    assert not Resident.objects.filter(pk=resident_id).exists()
+    assert not IntakeUserObjectPermission.objects.filter(content_object_id=intake.pk).exists()
+    assert not ResidentUserObjectPermission.objects.filter(content_object_id=resident_id).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_destroy_intake_refuses_to_run_outside_a_transaction(make_intake):
+    intake = make_intake()
+    with pytest.raises(RuntimeError, match="inside a transaction"):
+        destroy_intake(intake, rule_id="TEST", today=TODAY)
+    assert Intake.objects.filter(pk=intake.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_apply_then_decide_again_keeps_the_same_set(make_intake):
+    intake = make_intake(
+        framework="jeugdwet",
+        domains={
+            "justitie": (2, "confirmed", "jeugdreclassering"),
+            "financien": (5, "none", "prima"),
+        },
+    )
+    first = decision_for(intake)
+    apply(first)
+    intake.refresh_from_db()
+    again = decide(snapshot_of(intake, TODAY), POLICY, TODAY)
+    kept_domain = {f.key for f in first.kept if f.domain}
+    assert {f.key for f in again.kept if f.domain} == kept_domain
+    assert {f.key for f in again.kept if f.field.startswith("resident.")} == {
+        f.key for f in first.kept if f.field.startswith("resident.")
+    }
+    assert not again.discarded or all(not f.domain for f in again.discarded)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_finalisations_give_exactly_one_decision(make_intake):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    decision = decision_for(intake)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def finalise():
+        from django.db import connection as thread_connection
+
+        try:
+            barrier.wait()
+            apply(decision)
+            outcomes.append("ok")
+        except AlreadyFinalised as exc:
+            outcomes.append(exc.message)
+        finally:
+            thread_connection.close()
+
+    threads = [threading.Thread(target=finalise) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert outcomes.count("ok") == 1
+    assert any("al afgerond" in o for o in outcomes)
+    assert DecisionRecord.objects.filter(intake=intake).count() == 1
+    assert AuditEvent.objects.filter(action=Action.FINALISE).count() == 1
+    assert intake.assessments.get().help_need == HelpNeed.CONFIRMED
+
+
+# ---- property: apply, then decide again, keeps the same set ----------------------
+
+from django.db import transaction  # noqa: E402
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from intake.instrument import ZRM_2017  # noqa: E402
+from tests.minimisation.conftest import create_intake  # noqa: E402
+
+
+@st.composite
+def intake_specs(draw):
+    framework = draw(st.sampled_from([rs.framework for rs in POLICY.rule_sets]))
+    codes = draw(st.lists(st.sampled_from(ZRM_2017.domain_codes), unique=True, max_size=6))
+    domains = {}
+    for code in codes:
+        score = draw(st.one_of(st.none(), st.integers(1, 5)))
+        need = draw(st.sampled_from(["unknown", "none"] + (["confirmed"] if score else [])))
+        domains[code] = (score, need, draw(st.sampled_from(["", "toelichting"])))
+    return framework, domains
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(spec=intake_specs())
+def test_apply_then_decide_again_keeps_the_same_set_for_random_intakes(demo_users, spec):
+    framework, domains = spec
+    with transaction.atomic():
+        intake = create_intake(demo_users["consulent"], framework=framework, domains=domains)
+        first = decision_for(intake)
+        apply(first)
+        intake.refresh_from_db()
+        again = decide(snapshot_of(intake, TODAY), POLICY, TODAY)
+        assert {f.key for f in again.kept} == {f.key for f in first.kept}
+        assert not any(f.domain for f in again.discarded)
+        transaction.set_rollback(True)

@@ -1,0 +1,166 @@
+import datetime as dt
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import Action, AuditEvent
+from intake.models import Intake, Resident
+from minimisation.apply import apply
+from minimisation.decide import decide
+from minimisation.models import DecisionRecord
+from minimisation.policy import POLICY
+from minimisation.snapshot import snapshot_of
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def age(intake, days):
+    Intake.objects.filter(pk=intake.pk).update(created_at=timezone.now() - dt.timedelta(days=days))
+
+
+def finalise(intake, today=None):
+    today = today or timezone.localdate()
+    intake.refresh_from_db()
+    return apply(decide(snapshot_of(intake, today), POLICY, today))
+
+
+def purge(*args):
+    out = io.StringIO()
+    call_command("purge", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_a_draft_older_than_42_days_is_destroyed_with_its_resident(make_intake):
+    old = make_intake(domains={"financien": (2, "none", "x")})
+    fresh = make_intake(domains={"financien": (2, "none", "x")})
+    age(old, 43)
+    age(fresh, 41)
+    output = purge()
+    assert not Intake.objects.filter(pk=old.pk).exists()
+    assert not Resident.objects.filter(pk=old.resident_id).exists()
+    assert Intake.objects.filter(pk=fresh.pk).exists()
+    assert output.strip().splitlines() == [output.strip()]  # one line
+    assert "1 verlopen concepten" in output
+    purge_event = AuditEvent.objects.get(action=Action.PURGE)
+    assert purge_event.detail["expired_drafts"] == 1
+
+
+@pytest.mark.django_db
+def test_kept_data_past_retention_are_destroyed_and_the_rest_stays(make_intake):
+    expired = make_intake(domains={"financien": (2, "confirmed", "x")})
+    current = make_intake(domains={"financien": (2, "confirmed", "x")})
+    finalise(expired)
+    finalise(current)
+    DecisionRecord.objects.filter(intake=expired).update(
+        retention_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    output = purge()
+    assert "1 intakes na bewaartermijn" in output
+    assert not Intake.objects.filter(pk=expired.pk).exists()
+    assert Intake.objects.filter(pk=current.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_dry_run_lists_references_and_counts_and_changes_nothing(make_intake):
+    old = make_intake(domains={"financien": (2, "none", "x")}, name="KANARIE-DRYRUN")
+    age(old, 50)
+    output = purge("--dry-run")
+    assert f"intake {old.pk}" in output
+    assert "zou vernietigen: 1 verlopen concepten" in output
+    assert "1 inwoners" in output
+    assert "KANARIE" not in output
+    assert Intake.objects.filter(pk=old.pk).exists()
+    assert not AuditEvent.objects.filter(action=Action.PURGE).exists()
+
+
+@pytest.mark.django_db
+def test_purge_works_in_batches_and_is_idempotent(make_intake):
+    drafts = [make_intake() for _ in range(5)]
+    for d in drafts:
+        age(d, 60)
+    assert "5 verlopen concepten" in purge("--batch-size", "2")
+    assert "0 verlopen concepten" in purge("--batch-size", "2")
+    assert not Intake.objects.exists()
+    assert AuditEvent.objects.filter(action=Action.PURGE).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_resident_shared_with_a_live_intake_survives_the_sweep(make_intake):
+    old = make_intake()
+    make_intake(resident=old.resident)
+    age(old, 60)
+    purge()
+    assert Resident.objects.get(pk=old.resident_id).name == "Test Inwoner"
+
+
+@pytest.mark.django_db
+def test_a_batch_size_below_one_is_refused():
+    with pytest.raises(CommandError, match="minstens 1"):
+        purge("--batch-size", "0")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_purge_processes_at_once_destroy_each_intake_exactly_once(make_intake):
+    drafts = [make_intake(domains={"financien": (2, "none", "x")}) for _ in range(12)]
+    for d in drafts:
+        age(d, 60)
+    db = settings.DATABASES["default"]
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url}
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "purge", "--batch-size", "2"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0], outputs
+    assert not Intake.objects.exists()
+    discards = AuditEvent.objects.filter(action=Action.DISCARD)
+    assert sorted(e.detail["intake"] for e in discards) == sorted(d.pk for d in drafts)
+    destroyed = sum(
+        e.detail["expired_drafts"] for e in AuditEvent.objects.filter(action=Action.PURGE)
+    )
+    assert destroyed == 12
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_purge_vacuums_the_tables_it_deleted_from_on_postgresql(make_intake):
+    old = make_intake()
+    age(old, 60)
+    assert connection.vendor == "postgresql"
+    assert "vacuum uitgevoerd" in purge()
+
+
+@pytest.mark.django_db
+def test_a_shared_field_is_blanked_when_the_intake_that_needed_it_expires(make_intake):
+    helped = make_intake(domains={"financien": (2, "confirmed", "x")})
+    finalise(helped)
+    refused = make_intake(resident=helped.resident, domains={"financien": (4, "none", "")})
+    record = finalise(refused)
+    assert record.kept_fields.filter(rule_id="GEDEELD", field="resident.name").exists()
+    DecisionRecord.objects.filter(intake=helped).update(
+        retention_until=timezone.localdate() - dt.timedelta(days=1)
+    )
+    purge()
+    resident = Resident.objects.get(pk=refused.resident_id)
+    assert (resident.name, resident.bsn, resident.date_of_birth) == ("", "", None)
+    assert not record.kept_fields.filter(rule_id="GEDEELD").exists()
+    assert Intake.objects.filter(pk=refused.pk).exists()

@@ -1,0 +1,146 @@
+import pytest
+from django.urls import reverse
+
+from audit.models import Action, AuditEvent
+from intake.models import DomainAssessment, IntakeStatus
+from minimisation.models import DecisionRecord
+
+
+def preview_url(intake):
+    return reverse("minimisation:preview", args=[intake.pk])
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_per_domain_keep_or_discard_with_the_reason(make_intake, signed_in):
+    intake = make_intake(
+        domains={"financien": (2, "confirmed", "x"), "justitie": (2, "confirmed", "y")}
+    )
+    response = signed_in("consulent").get(preview_url(intake))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="domain-financien"' in html
+    assert "Strafrechtelijke gegevens worden onder de Wmo 2015 nooit bewaard" in html
+    assert "bewaren" in html and "vernietigen" in html
+    assert AuditEvent.objects.filter(action=Action.PREVIEW, object_id=str(intake.pk)).exists()
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT  # the preview changes nothing
+
+
+@pytest.mark.django_db
+def test_confirming_finalises_and_shows_the_decision(make_intake, signed_in):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    client = signed_in("consulent")
+    response = client.post(preview_url(intake), {"version": intake.version}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("minimisation:decision", args=[intake.pk])
+    assert "De intake is afgerond" in response.content.decode()
+    assert DecisionRecord.objects.filter(intake=intake).count() == 1
+
+
+@pytest.mark.django_db
+def test_finalising_twice_shows_a_message_and_keeps_one_decision(make_intake, signed_in):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    client = signed_in("consulent")
+    client.post(preview_url(intake), {"version": intake.version})
+    response = client.post(preview_url(intake), {"version": intake.version}, follow=True)
+    assert "al afgerond" in response.content.decode()
+    assert DecisionRecord.objects.filter(intake=intake).count() == 1
+
+
+@pytest.mark.django_db
+def test_someone_elses_intake_is_a_404_for_preview_and_finalise(make_intake, signed_in):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    client = signed_in("consulent2")
+    assert client.get(preview_url(intake)).status_code == 404
+    assert client.post(preview_url(intake), {"version": intake.version}).status_code == 404
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_a_confirmed_need_without_score_is_explained_and_nothing_is_done(make_intake, signed_in):
+    intake = make_intake(
+        domains={"financien": (2, "confirmed", "x"), "justitie": (None, "confirmed", "y")}
+    )
+    client = signed_in("consulent")
+    page = client.get(preview_url(intake)).content.decode()
+    assert "zonder score" in page
+    assert "Domein: Justitie" in page
+    assert "Afronden en de rest vernietigen" not in page
+    response = client.post(preview_url(intake), {"version": intake.version}, follow=True)
+    assert "zonder score" in response.content.decode()
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+    assert DomainAssessment.objects.filter(intake=intake).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_stale_preview_is_refused_with_a_message(make_intake, signed_in):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    response = signed_in("consulent").post(
+        preview_url(intake), {"version": intake.version + 7}, follow=True
+    )
+    assert "gewijzigd sinds het voorbeeld" in response.content.decode()
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+
+
+@pytest.mark.django_db
+def test_a_bad_intake_id_is_a_404(signed_in):
+    assert signed_in("consulent").get("/intakes/999999/afronden/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_register_page_is_for_the_privacy_officer_only(signed_in):
+    url = reverse("minimisation:register")
+    response = signed_in("privacy").get(url)
+    assert response.status_code == 200
+    assert "WMO-JUSTITIE" in response.content.decode()
+    for username in ("consulent", "teamleider", "beheer"):
+        assert signed_in(username).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_register_downloads_as_csv_and_is_audited(signed_in):
+    response = signed_in("privacy").get(reverse("minimisation:register") + "?format=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert b"rule_id" in response.content
+    assert AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+@pytest.mark.django_db
+def test_a_need_the_framework_cannot_serve_is_explained_on_the_preview(make_intake, signed_in):
+    intake = make_intake(domains={"justitie": (1, "confirmed", "y")})
+    html = signed_in("consulent").get(preview_url(intake)).content.decode()
+    assert 'data-testid="unserved"' in html
+    assert 'data-testid="no-help-need"' in html
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_decisions_read_only_with_their_ground(make_intake, client):
+    from django.contrib.auth import get_user_model
+
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    client.force_login(get_user_model().objects.create_superuser("root", password="x" * 12))
+    from django.utils import timezone
+
+    from minimisation.apply import apply
+    from minimisation.decide import decide
+    from minimisation.policy import POLICY
+    from minimisation.snapshot import snapshot_of
+
+    record = apply(decide(snapshot_of(intake, timezone.localdate()), POLICY, timezone.localdate()))
+    page = client.get(f"/beheer/minimisation/decisionrecord/{record.pk}/change/")
+    assert page.status_code == 200
+    assert "WMO-DOMEIN" in page.content.decode()
+    assert client.get("/beheer/minimisation/decisionrecord/add/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_domain_the_instrument_does_not_know_is_shown_and_destroyed(make_intake, signed_in):
+    intake = make_intake(
+        domains={"financien": (2, "confirmed", "x"), "dagbesteding": (3, "none", "y")}
+    )
+    client = signed_in("consulent")
+    assert 'data-testid="domain-dagbesteding"' in client.get(preview_url(intake)).content.decode()
+    client.post(preview_url(intake), {"version": intake.version})
+    assert not DomainAssessment.objects.filter(intake=intake, domain="dagbesteding").exists()
