@@ -1,7 +1,18 @@
-"""The hash chain: canonical serialisation of an event and its SHA-256."""
+"""The hash chain: canonical serialisation of an event, its SHA-256, and verification.
 
+Each event stores `prev_hash` (the hash of the event before it in id order) and
+`hash`, the SHA-256 of a canonical JSON serialisation of HASHED_FIELDS (which
+include prev_hash). Changing any hashed field of a stored row changes its hash;
+changing the stored hash too breaks the next event's prev_hash. The first event
+links to GENESIS_HASH, or, after a prune, to the hash recorded as
+`continues_from` in the PRUNE event (see audit/prune.py).
+"""
+
+import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 GENESIS_HASH = "0" * 64
@@ -27,16 +38,64 @@ HASHED_FIELDS = (
 )
 
 
-def canonical(fields: dict[str, Any]) -> bytes:
+def canonical_ts(value: dt.datetime) -> str:
+    """UTC, microseconds, explicit offset: identical whichever backend returned it."""
+    if value.tzinfo is None:
+        raise ValueError("audit timestamps must be timezone-aware")
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def canonical(fields: Mapping[str, Any]) -> bytes:
     """A byte string that is the same for equal events on every database."""
     payload = {}
     for name in HASHED_FIELDS:
         value = fields.get(name)
         if name == "ts":
-            value = value.isoformat(timespec="microseconds")
+            value = canonical_ts(value)
         payload[name] = value
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def event_hash(fields: dict[str, Any]) -> str:
+def event_hash(fields: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a walk over the chain found."""
+
+    verified: int
+    first_bad_id: int | None = None
+    reason: str = ""
+    head_hash: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_id is None
+
+
+def verify_events(
+    events: Iterable[Mapping[str, Any]],
+    *,
+    start_is_valid: Callable[[str], bool],
+) -> Verification:
+    """Walk `events` (dicts with id, HASHED_FIELDS and hash, in id order).
+
+    `start_is_valid(prev_hash)` decides whether the first event's link is
+    acceptable (genesis, a prune anchor, or trusted with --since). Stops at the
+    first bad event: everything after it is unverifiable anyway.
+    """
+    expected_prev: str | None = None
+    count = 0
+    head = ""
+    for event in events:
+        if expected_prev is None:
+            if not start_is_valid(event["prev_hash"]):
+                return Verification(count, event["id"], "the first event links to no known anchor")
+        elif event["prev_hash"] != expected_prev:
+            return Verification(count, event["id"], "prev_hash does not match the previous event")
+        if event_hash(event) != event["hash"]:
+            return Verification(count, event["id"], "the stored hash does not match the contents")
+        expected_prev = head = event["hash"]
+        count += 1
+    return Verification(count, head_hash=head)

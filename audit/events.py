@@ -1,6 +1,9 @@
 """Writing audit events: the one entry point every other module calls."""
 
 import datetime as dt
+import ipaddress
+import json
+import uuid
 from typing import Any
 
 from django.db import connection, transaction
@@ -10,8 +13,16 @@ from audit.chain import GENESIS_HASH, event_hash
 from audit.models import Action, AuditEvent, Outcome
 
 # Arbitrary but fixed key for the PostgreSQL advisory lock that serialises the
-# chain head across every worker and host sharing the database.
+# chain head across every worker and host sharing the database. Transaction-scoped:
+# inside an outer atomic() block it is held until that block commits, so events
+# are chained in commit order.
 CHAIN_LOCK_KEY = 7_513_000_001
+
+# A detail is a small structure of names, ids and counts. Floats are refused:
+# PostgreSQL's jsonb may give them back in another notation, which would break
+# re-computing the hash; and a measured value does not belong in the audit log.
+_DETAIL_SCALARS = (str, int, bool, type(None))
+MAX_DETAIL_BYTES = 8_000
 
 
 def record(
@@ -25,45 +36,119 @@ def record(
     outcome: Outcome | str = Outcome.SUCCESS,
     detail: dict[str, Any] | None = None,
     on_behalf_of: str = "",
+    object_type: str = "",
+    object_id: str | int = "",
 ) -> AuditEvent:
     """Append one event to the chain.
 
+    `actor`: a user (default: request.user), or a plain string naming a system
+    actor such as "command:prune_audit" (no user id, no role).
     `detail` must hold names, ids and counts only, never a field value.
-    `obj` gives object type and id; `resident_ref` the pseudonymous reference.
+    `obj` gives object type and id (or pass `object_type`/`object_id` for an object
+    that no longer exists); `resident_ref` the pseudonymous reference.
     """
-    from intake.roles import role_of  # avoid an import cycle at app loading
-
+    action = Action(str(action))  # ValueError on an unknown action: a programming error
+    outcome = Outcome(str(outcome))
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     fields: dict[str, Any] = {
-        "actor_id": actor.pk if authenticated else None,
-        "actor": actor.get_username() if authenticated else "",
-        "actor_role": role_of(actor) if authenticated else "",
-        "on_behalf_of": on_behalf_of,
-        "action": str(action),
-        "object_type": obj._meta.model_name if obj is not None else "",
-        "object_id": str(obj.pk) if obj is not None and obj.pk is not None else "",
-        "resident_ref": str(resident_ref or ""),
-        "purpose": str(purpose or ""),
-        "outcome": str(outcome),
+        **_actor_fields(actor),
+        "on_behalf_of": str(on_behalf_of or "")[:150],
+        "action": action.value,
+        "object_type": (obj._meta.model_name if obj is not None else str(object_type))[:40],
+        "object_id": (
+            str(obj.pk) if obj is not None and obj.pk is not None else str(object_id or "")
+        )[:64],
+        "resident_ref": _resident_ref(resident_ref),
+        "purpose": str(purpose or "")[:40],
+        "outcome": outcome.value,
         "source_ip": _source_ip(request),
-        "request_id": getattr(request, "request_id", "") if request is not None else "",
-        "detail": detail or {},
+        "request_id": str(getattr(request, "request_id", "") or "")[:64],
+        "detail": _clean_detail(detail),
     }
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        # SQLite: the connection opens transactions IMMEDIATE, so the write lock
+        # is already held and no other writer can read the same head.
         last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
         fields["prev_hash"] = last or GENESIS_HASH
         # Microsecond precision survives every backend, so the hash is re-computable.
-        fields["ts"] = dt.datetime.now(dt.UTC).replace(tzinfo=dt.UTC)
+        fields["ts"] = _now()
         fields["hash"] = event_hash(fields)
         return AuditEvent.objects.create(**fields)
 
 
+def _now() -> dt.datetime:
+    """The event's timestamp (a function, so tests can write events in the past)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def _actor_fields(actor: Any) -> dict[str, Any]:
+    from intake.roles import role_of  # avoid an import cycle at app loading
+
+    if isinstance(actor, str):
+        return {"actor_id": None, "actor": actor[:150], "actor_role": ""}
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        return {
+            "actor_id": actor.pk,
+            "actor": actor.get_username()[:150],
+            "actor_role": role_of(actor)[:40],
+        }
+    return {"actor_id": None, "actor": "", "actor_role": ""}
+
+
+def _resident_ref(value: object) -> str:
+    """Only a UUID may name a resident; anything else is a programming error."""
+    if not value:
+        return ""
+    return str(uuid.UUID(str(value)))
+
+
+def _clean_detail(detail: dict[str, Any] | None) -> dict[str, Any]:
+    detail = detail or {}
+    if not isinstance(detail, dict):
+        raise TypeError("audit detail must be a dict")
+    _check_detail_value(detail)
+    encoded = json.dumps(detail, sort_keys=True, ensure_ascii=False)
+    if len(encoded.encode()) > MAX_DETAIL_BYTES:
+        raise ValueError(f"audit detail is larger than {MAX_DETAIL_BYTES} bytes")
+    # Round-trip so the hashed value is exactly what the database gives back
+    # (tuples become lists, and so on).
+    return json.loads(encoded)
+
+
+def _check_detail_value(value: object) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError("audit detail keys must be strings")
+            _check_detail_value(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_detail_value(item)
+    elif not isinstance(value, _DETAIL_SCALARS):
+        raise TypeError(
+            f"audit detail values must be str, int, bool, None, lists or dicts, "
+            f"not {type(value).__name__}"
+        )
+
+
 def _source_ip(request: HttpRequest | None) -> str | None:
+    """REMOTE_ADDR, normalised as the database stores it; None if absent or not an address.
+
+    Behind a proxy this is the proxy's address unless the deployment rewrites
+    REMOTE_ADDR from a header it trusts (not done here: a header anyone can set
+    must not decide what the audit log says).
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    raw = request.META.get("REMOTE_ADDR") or ""
+    try:
+        address = ipaddress.ip_address(raw)
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)

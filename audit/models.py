@@ -2,10 +2,28 @@
 
 An event names who did what to which object, for which resident (by
 pseudonymous reference only) and why; never the value of a personal-data field.
+
+Append-only is enforced twice: in the database (a PostgreSQL trigger, see
+migration 0002) and here, in the model and its QuerySet, which refuse every
+update and delete on every backend. The only way rows leave the table is
+`audit.prune.prune_before()` (the `prune_audit` command), which uses raw SQL.
 """
+
+from typing import Any, NoReturn
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit event."""
+
+
+def _refuse(what: str) -> NoReturn:
+    raise AppendOnlyError(
+        f"The audit log is append-only: {what} is refused. "
+        "Old events leave only through `manage.py prune_audit`."
+    )
 
 
 class Action(models.TextChoices):
@@ -35,6 +53,29 @@ class Outcome(models.TextChoices):
     ERROR = "error", _("fout")
 
 
+class AuditEventQuerySet(models.QuerySet):
+    """Selecting events; every bulk write path except insert-one is refused."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        _refuse("update()")
+
+    def delete(self) -> NoReturn:
+        _refuse("delete()")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("bulk_update()")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        # Bulk inserts would bypass the chain head lock in audit.events.record().
+        _refuse("bulk_create()")
+
+    def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("update_or_create()")
+
+    def in_chain_order(self) -> "AuditEventQuerySet":
+        return self.order_by("id")
+
+
 class AuditEvent(models.Model):
     ts = models.DateTimeField(_("tijdstip (UTC)"), db_index=True)
     actor_id = models.BigIntegerField(_("gebruiker-id"), null=True, blank=True)
@@ -57,6 +98,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(_("vorige hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("auditgebeurtenis")
         verbose_name_plural = _("auditgebeurtenissen")
@@ -64,3 +107,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ts:%Y-%m-%d %H:%M:%S} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or self.pk is not None:
+            _refuse("changing a stored event")
+        if not self.hash:
+            _refuse("an event without a hash (use audit.events.record())")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("deleting an event")

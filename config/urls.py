@@ -16,6 +16,7 @@ urlpatterns = [
     path("intakes/", include("intake.urls")),
     path("beheer/", admin.site.urls),
     path("", include("minimisation.urls")),
+    path("audit/", include("audit.urls")),
     path("tweestapsverificatie/", include("config.urls_two_factor")),
     path("", include("intake.urls_team")),
 ]

@@ -6,10 +6,23 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db.backends.signals import connection_created
 from django.test import Client
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_PASSWORD = "zrm-demo"
+
+
+def _allow_test_flushes_of_the_audit_log(sender: object, connection: object, **kw: object) -> None:
+    """The audit table refuses TRUNCATE on PostgreSQL (audit migration 0002) unless
+    zrm.audit_truncate is on; Django flushes the test database with TRUNCATE after
+    every transactional test, so test connections turn it on."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET zrm.audit_truncate = 'on'")
+
+
+connection_created.connect(_allow_test_flushes_of_the_audit_log)
 
 
 def _backend() -> str:

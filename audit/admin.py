@@ -1,0 +1,115 @@
+"""Admin: audit events read-only, and a mixin that audits admin page views.
+
+AuditedAdminMixin can be put in front of any ModelAdmin (other apps: please
+do) so that every list and detail page of that model writes an ADMIN_VIEW event.
+(Without it, AccessAuditMiddleware still logs the page, with fewer details.)
+It never stores what was typed into the search box (it could be a name); only
+whether a search was made, and the resident reference when the search was one.
+"""
+
+import uuid
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from audit.events import record
+from audit.middleware import AUDITED_FLAG
+from audit.models import Action, AuditEvent
+
+
+def _as_uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value.strip()))
+    except (ValueError, AttributeError):
+        return ""
+
+
+class AuditedAdminMixin:
+    """Writes ADMIN_VIEW for changelist, change (view) and history pages."""
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        search = request.GET.get("q", "")
+        self._audit_view(
+            request,
+            response,
+            "changelist",
+            resident_ref=_as_uuid(search),
+            searched=bool(search),
+        )
+        return response
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        self._audit_view(request, response, "change", object_id=object_id)
+        return response
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().history_view(request, object_id, extra_context)
+        self._audit_view(request, response, "history", object_id=object_id)
+        return response
+
+    def _audit_view(
+        self,
+        request: HttpRequest,
+        response: HttpResponse,
+        page: str,
+        *,
+        object_id: str = "",
+        resident_ref: str = "",
+        searched: bool = False,
+    ) -> None:
+        if response.status_code >= 400:
+            return  # denials are logged by AccessAuditMiddleware
+        setattr(request, AUDITED_FLAG, True)  # the middleware need not log it again
+        detail: dict[str, Any] = {
+            "page": page,
+            "model": f"{self.model._meta.app_label}.{self.model._meta.model_name}",
+        }
+        if object_id and str(object_id).isdigit():
+            detail["object_id"] = str(object_id)[:20]
+        if page == "changelist":
+            detail["searched"] = searched
+        record(Action.ADMIN_VIEW, request=request, resident_ref=resident_ref, detail=detail)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("ts", "action", "outcome", "actor", "actor_role", "object_type", "object_id")
+    list_filter = ("action", "outcome", ("ts", admin.DateFieldListFilter))
+    search_fields = ("resident_ref",)
+    search_help_text = _("Zoek op inwonerreferentie (UUID, exact).")
+    show_full_result_count = False  # a second COUNT(*) over millions of rows buys nothing
+    list_per_page = 100
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet, search_term: str
+    ) -> tuple[QuerySet, bool]:
+        """Exact match on the indexed resident_ref; no LIKE, no scan of `detail`."""
+        if not search_term.strip():
+            return queryset, False
+        ref = _as_uuid(search_term)
+        return (queryset.filter(resident_ref=ref) if ref else queryset.none()), False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

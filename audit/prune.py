@@ -1,0 +1,97 @@
+"""Removing events older than the retention term, without breaking verification.
+
+The PRUNE event is appended first, with the range it is about to remove and
+`continues_from`: the hash of the last removed event, which is the prev_hash of
+the first event that stays. Then the range is deleted (raw SQL, with
+`SET LOCAL zrm.audit_prune = 'on'` so the PostgreSQL trigger lets this one
+transaction delete). verify_audit accepts a first event whose prev_hash is
+GENESIS or the `continues_from` of a PRUNE event that is still in the chain,
+and walks every link from there on.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.chain import canonical_ts
+from audit.events import CHAIN_LOCK_KEY, record
+from audit.models import Action, AuditEvent
+
+
+class PruneRefusedError(Exception):
+    """The requested prune would break the retention term or the chain."""
+
+
+@dataclass(frozen=True)
+class PruneResult:
+    removed: int
+    event: AuditEvent | None
+
+
+def earliest_allowed_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    """Events before this moment may be removed; nothing younger."""
+    now = now or timezone.now()
+    return now - dt.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+
+
+def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> PruneResult:
+    """Remove the events chained before the first event at or after `cutoff`."""
+    if cutoff > earliest_allowed_cutoff():
+        raise PruneRefusedError(
+            f"events younger than the retention term ({settings.AUDIT_RETENTION_DAYS} days) "
+            "may not be removed"
+        )
+    table = AuditEvent._meta.db_table
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        events = AuditEvent.objects.order_by("id")
+        # By id, not by timestamp: hosts' clocks may disagree slightly, and the
+        # chain is in id order. Keep everything from the first event at/after cutoff.
+        first_kept = events.filter(ts__gte=cutoff).values("id", "prev_hash").first()
+        doomed = events.filter(id__lt=first_kept["id"]) if first_kept else events
+        last_removed = doomed.order_by("-id").values("id", "hash", "ts").first()
+        if last_removed is None:
+            return PruneResult(0, None)
+        if first_kept is not None and first_kept["prev_hash"] != last_removed["hash"]:
+            raise PruneRefusedError(
+                f"the chain is broken at event {first_kept['id']}; run verify_audit first"
+            )
+        first_removed = doomed.values("id", "ts").first()
+        count = doomed.count()
+        event = record(
+            Action.PRUNE,
+            actor=actor,
+            detail={
+                "before": canonical_ts(cutoff),
+                "first_removed_id": first_removed["id"],
+                "last_removed_id": last_removed["id"],
+                "removed_count": count,
+                "oldest_removed_ts": canonical_ts(first_removed["ts"]),
+                "newest_removed_ts": canonical_ts(last_removed["ts"]),
+                "continues_from": last_removed["hash"],
+            },
+        )
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL zrm.audit_prune = 'on'")
+            cursor.execute(
+                f"DELETE FROM {connection.ops.quote_name(table)} WHERE id <= %s",  # noqa: S608
+                [last_removed["id"]],
+            )
+            deleted = cursor.rowcount
+            if connection.vendor == "postgresql":
+                # Inside an outer transaction SET LOCAL would outlive this function.
+                cursor.execute("SET LOCAL zrm.audit_prune = 'off'")
+        if deleted != count:
+            raise PruneRefusedError("the number of removed events changed while pruning")
+    return PruneResult(deleted, event)
+
+
+def is_anchor(prev_hash: str) -> bool:
+    """Does a PRUNE event still in the chain record `prev_hash` as its continuation point?"""
+    return AuditEvent.objects.filter(action=Action.PRUNE, detail__continues_from=prev_hash).exists()

@@ -1,0 +1,136 @@
+import csv
+import datetime as dt
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import CommandError, call_command
+
+from audit.export import COLUMNS
+from audit.models import Action, AuditEvent
+from tests.audit.conftest import RESIDENT_REF
+
+OTHER_REF = "00000000-0000-4000-8000-000000000001"
+EXPECTED_COLUMNS = [
+    "ts",
+    "actor",
+    "actor_role",
+    "on_behalf_of",
+    "action",
+    "object_type",
+    "object_id",
+    "resident_ref",
+    "purpose",
+    "outcome",
+    "source_ip",
+    "request_id",
+    "detail",
+    "prev_hash",
+    "hash",
+]
+
+
+def export(*args: str) -> str:
+    out = io.StringIO()
+    call_command("export_audit", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_export_columns_are_exactly_the_documented_ones_in_order() -> None:
+    assert list(COLUMNS) == EXPECTED_COLUMNS
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text()
+    assert "`" + "`, `".join(EXPECTED_COLUMNS) + "`" in readme
+
+
+def test_csv_export_has_a_header_crlf_lines_and_detail_as_json_in_one_cell(
+    write_events,
+) -> None:
+    write_events(2, resident_ref=RESIDENT_REF, detail={"fields": ["notes", "score"], "n": 2})
+    text = export("--format", "csv")
+    assert text.startswith(",".join(EXPECTED_COLUMNS) + "\r\n")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    # the two events, and the export's own event written before the export started
+    assert [r["action"] for r in rows] == ["read", "read", "export"]
+    assert json.loads(rows[0]["detail"]) == {"fields": ["notes", "score"], "n": 2}
+    assert rows[0]["resident_ref"] == RESIDENT_REF
+    assert rows[1]["prev_hash"] == rows[0]["hash"]
+    assert rows[0]["ts"].endswith("+00:00")
+
+
+def test_jsonl_export_has_one_object_per_line_with_the_columns_in_order(write_events) -> None:
+    write_events(3)
+    lines = export("--format", "jsonl").splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert len(objects) == 4
+    assert all(list(o) == EXPECTED_COLUMNS for o in objects)
+    assert objects[0]["detail"] == {"fields": ["notes"], "count": 1}
+
+
+def test_the_export_filters_by_action_resident_actor_and_period(write_events) -> None:
+    write_events(2, resident_ref=RESIDENT_REF)
+    write_events(1, resident_ref=OTHER_REF, action=Action.UPDATE)
+    write_events(1, at=dt.datetime(2020, 5, 5, 10, tzinfo=dt.UTC), action=Action.CREATE)
+    write_events(1, actor="command:seed")
+
+    def actions(*args: str) -> list[str]:
+        return [json.loads(x)["action"] for x in export("--format", "jsonl", *args).splitlines()]
+
+    assert actions("--resident", RESIDENT_REF) == ["read", "read"]
+    assert actions("--action", "update") == ["update"]
+    assert actions("--actor", "command:seed") == ["read"]
+    assert actions("--since", "2020-05-05", "--until", "2020-05-05") == ["create"]
+    assert actions("--until", "2020-05-04") == []
+
+
+def test_every_export_writes_its_own_event_with_the_filter(write_events) -> None:
+    write_events(1)
+    export("--format", "csv", "--action", "read", "--resident", RESIDENT_REF)
+    event = AuditEvent.objects.filter(action=Action.EXPORT).get()
+    assert event.detail["format"] == "csv"
+    assert event.detail["via"] == "command"
+    assert event.detail["filter"]["action"] == "read"
+    assert event.detail["filter"]["resident_ref"] == RESIDENT_REF
+    assert event.actor.startswith("command:")
+
+
+def test_the_export_can_go_to_a_file(write_events, tmp_path: Path) -> None:
+    write_events(2)
+    target = tmp_path / "audit.csv"
+    assert export("--format", "csv", "--output", str(target)) == ""
+    assert target.read_bytes().count(b"\r\n") == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--format", "xml"], "Onbekend formaat"),
+        (["--format", "csv", "--since", "2026-02-30"], "geen bestaande datum"),
+        (["--format", "csv", "--since", "2026-03-02", "--until", "2026-03-01"], "einddatum"),
+        (["--format", "csv", "--action", "peek"], "Onbekende actie"),
+        (["--format", "csv", "--resident", "Jansen"], "UUID"),
+    ],
+)
+def test_bad_export_input_exits_2_with_a_clear_message(db: None, args, message) -> None:
+    with pytest.raises(CommandError) as exc:
+        export(*args)
+    assert exc.value.returncode == 2
+    assert message in str(exc.value)
+    assert not AuditEvent.objects.exists()
+
+
+def test_the_real_command_line_exits_2_on_an_unknown_format() -> None:
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "export_audit", "--format", "xml"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        env={**os.environ},
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Onbekend formaat" in result.stderr
