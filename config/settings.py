@@ -182,6 +182,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, min
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.throttling.locked_out"
+AXES_USERNAME_CALLABLE = "config.throttling.username_for_axes"
 # No log of successful sign-ins in axes' tables: the audit log records them.
 AXES_DISABLE_ACCESS_LOG = True
 # Axes' own log lines name the client; keep user names out of them.

@@ -37,6 +37,20 @@ def locked_out(
     )
 
 
+AXES_USERNAME_MAX_LENGTH = 255  # axes' AccessAttempt.username column
+
+
+def username_for_axes(request: HttpRequest, credentials: dict | None = None) -> str:
+    """The user name axes counts failures for, made safe to store: whatever was typed,
+    without NUL characters (PostgreSQL refuses them) and cut to the column length, so
+    hostile input on the sign-in form is a failed attempt, never a database error."""
+    if credentials:
+        raw = credentials.get("username")
+    else:
+        raw = getattr(request, "POST", {}).get("username")
+    return str(raw or "").replace("\x00", "")[:AXES_USERNAME_MAX_LENGTH]
+
+
 def client_str(
     username: str,
     ip_address: str,

@@ -97,3 +97,17 @@ def test_a_successful_sign_in_clears_the_failures(demo_users: dict, client: Clie
     client.post("/afmelden/")
     fail(client, 4)
     assert attempt(client, "consulent", "zrm-demo").status_code == 302
+
+
+@pytest.mark.parametrize("username", ["x" * 5000, "nul\x00in-name", ""])
+def test_hostile_user_names_are_a_failed_attempt_not_an_error(
+    demo_users: dict, client: Client, username: str
+) -> None:
+    for _ in range(5):
+        response = attempt(client, username, WRONG)
+        assert response.status_code in (200, 429)
+    # The form refuses NUL and empty names itself; a long name reaches axes and is counted.
+    assert AccessAttempt.objects.exists() == (len(username) > 255)
+    for stored in AccessAttempt.objects.values_list("username", flat=True):
+        assert "\x00" not in stored
+        assert len(stored) <= 255
