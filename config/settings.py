@@ -4,8 +4,10 @@ See the README for every variable. Development is the default; production
 refuses to start without a real secret key, allowed hosts and PostgreSQL.
 """
 
+import datetime as dt
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "intake",
     "minimisation",
     "audit",
@@ -74,6 +80,13 @@ MIDDLEWARE = [
     "audit.middleware.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After authentication: the session checks and the second factor act on request.user.
+    "config.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "config.middleware.RequireSecondFactorMiddleware",
+    # django-axes wants to be last, so it sees the lock-out decision of the login view.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -101,6 +114,8 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out user/address pair is refused before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -147,12 +162,54 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 10 * 60 * 60, minimum=60)
 SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60, minimum=60)
+# Django renews a database session's expiry on every save, so SESSION_COOKIE_AGE alone is a
+# sliding limit; config/middleware.py enforces both limits from timestamps in the session.
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+
+# Second factor (django-otp, TOTP plus backup codes). Always on in production; in development
+# it is off so the demo users sign in with a password only (the sign-in page says so).
+OTP_REQUIRED = env_bool("OTP_REQUIRED", PRODUCTION)
+if PRODUCTION and not OTP_REQUIRED:
+    raise ImproperlyConfigured("OTP_REQUIRED cannot be turned off in production.")
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ZRM-intake")
+
+# Login throttling (django-axes): lock out a user name from one address after repeated
+# failures, for a cool-off period. Passwords are never stored (axes masks them); the audit
+# event on lock-out holds no user name (config/throttling.py).
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.throttling.locked_out"
+AXES_USERNAME_CALLABLE = "config.throttling.username_for_axes"
+# No log of successful sign-ins in axes' tables: the audit log records them.
+AXES_DISABLE_ACCESS_LOG = True
+# Axes' own log lines name the client; keep user names out of them.
+AXES_CLIENT_STR_CALLABLE = "config.throttling.client_str"
+AXES_VERBOSE = False
 
 # Security headers, on in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp 4): our own files only, no inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 # TLS: on in production; each switch can be turned off for a proxy that terminates TLS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)

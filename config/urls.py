@@ -9,7 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "aanmelden/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        views.SignInView.as_view(),
         name="login",
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
@@ -18,4 +18,6 @@ urlpatterns = [
     path("", include("minimisation.urls")),
     path("audit/", include("audit.urls")),
     path("privacy/", include("minimisation.urls_privacy")),
+    path("tweestapsverificatie/", include("config.urls_two_factor")),
+    path("", include("intake.urls_team")),
 ]

@@ -7,8 +7,9 @@ resident never leaks.
 
 import uuid
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models.functions import Concat
 from django.http import Http404
 from guardian.shortcuts import assign_perm
 
@@ -20,10 +21,21 @@ from intake.models import (
     ResidentGroupObjectPermission,
     ResidentUserObjectPermission,
 )
+from intake.roles import LEADS_PREFIX, leads_group_name
 
 VIEW_INTAKE = "view_intake"
 CHANGE_INTAKE = "change_intake"
 VIEW_RESIDENT = "view_resident"
+REASSIGN_INTAKE = "intake.reassign_intake"
+
+# Team leads and need to know: a team lead sees the team's intakes, the other caseworkers
+# of the team do not. The team lead's sight is a group object permission (view_intake)
+# held by the team's *leads group* ("Leiding Team Noord", intake/roles.py), not by the
+# team group: a permission on the team group would reach every caseworker in it, and
+# filtering that by role inside the query would make group permissions mean different
+# things for different groups. So _permitted() stays plain guardian semantics (user row
+# or any group row), list pages stay one SQL query over the permission tables, and who
+# leads a team is one group membership that the application admin manages.
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -101,10 +113,45 @@ def get_resident_for(user: User, ref: object, codename: str = VIEW_RESIDENT) -> 
 
 
 def grant_caseworker(intake: Intake) -> None:
-    """The assigned caseworker may view and change the intake and view its resident."""
+    """The assigned caseworker may view and change the intake and view its resident;
+    the team's leads may view the intake (granted here too, so no caller forgets it)."""
     assign_perm(VIEW_INTAKE, intake.caseworker, intake)
     assign_perm(CHANGE_INTAKE, intake.caseworker, intake)
     assign_perm(VIEW_RESIDENT, intake.caseworker, intake.resident)
+    grant_team_leads(intake)
+
+
+def team_leads_group(team: Group) -> Group:
+    group, _created = Group.objects.get_or_create(name=leads_group_name(team))
+    return group
+
+
+def grant_team_leads(intake: Intake) -> None:
+    """The leads of the intake's team may view it (metadata and content, not change it)."""
+    if intake.team_id is not None:
+        assign_perm(VIEW_INTAKE, team_leads_group(intake.team), intake)
+
+
+def team_intakes_for(user: User) -> QuerySet[Intake]:
+    """The intakes a team lead sees through a leads group: one query, no id list."""
+    if not user.is_authenticated or not user.is_active:
+        return Intake.objects.none()
+    through_leads = IntakeGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"),
+        group__user=user,
+        group__name=Concat(Value(LEADS_PREFIX), OuterRef("team__name")),
+        permission__codename=VIEW_INTAKE,
+    )
+    return Intake.objects.filter(Exists(through_leads))
+
+
+def may_reassign(user: User, intake: Intake) -> bool:
+    """A team lead (model permission) who sees the intake through its team's leads group."""
+    return bool(
+        user.is_authenticated
+        and user.has_perm(REASSIGN_INTAKE)
+        and team_intakes_for(user).filter(pk=intake.pk).exists()
+    )
 
 
 def _as_uuid(value: object) -> uuid.UUID:

@@ -22,6 +22,10 @@ ROLE_LABELS = {
 }
 
 TEAM_PREFIX = "Team "
+# Each team has a leads group, "Leiding Team Noord": its members (the team leads) see the
+# team's intakes. A separate group, not the team group itself, so that the other
+# caseworkers in the team do not (need to know). See intake/access.py.
+LEADS_PREFIX = "Leiding "
 
 
 def role_of(user: AbstractBaseUser | AnonymousUser) -> str:
@@ -47,3 +51,7 @@ def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
 
 def teams_of(user: AbstractBaseUser) -> QuerySet[Group]:
     return user.groups.filter(name__startswith=TEAM_PREFIX)
+
+
+def leads_group_name(team: Group) -> str:
+    return f"{LEADS_PREFIX}{team.name}"

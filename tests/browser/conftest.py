@@ -51,7 +51,12 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser: object, live_server: object) -> Iterator[object]:
+def page(
+    browser: object, live_server: object, django_db_serialized_rollback: None
+) -> Iterator[object]:
+    # Browser tests run in transactional_db, which empties every table after each test,
+    # including the role groups and their permissions made by data migrations; serialized
+    # rollback puts that migrated data back before the next test.
     context = browser.new_context(locale="nl-NL", base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -3,6 +3,8 @@
 from datetime import date
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from intake.capture import create_intake
 from intake.models import DomainAssessment, Intake, Resident
 from tests.browser.helpers import assert_accessible, sign_in
@@ -35,14 +37,14 @@ def test_a_caseworker_captures_saves_finds_and_completes_an_intake(
     page.get_by_role("link", name="Nieuwe intake").first.click()
     page.get_by_role("searchbox").fill(RESIDENT)
     page.get_by_role("button", name="Zoeken").click()
-    assert "Geen inwoner gevonden" in page.content()
+    expect(page.locator("body")).to_contain_text("Geen inwoner gevonden")
     assert_accessible(page)
     page.locator("#id_name").fill(RESIDENT)
     page.locator("#id_date_of_birth").fill("1975-03-14")
     page.locator("#id_bsn").fill("123456782")
     page.get_by_label("Wettelijk kader").select_option("wmo")
     page.get_by_role("button", name="Inwoner en intake aanmaken").click()
-    assert "De intake is aangemaakt als concept." in page.content()
+    expect(page.locator("body")).to_contain_text("De intake is aangemaakt als concept.")
 
     # Five domains scored, one with a confirmed help need; the rest stays "niet besproken".
     for domain, (label, help_need) in FIVE_DOMAINS.items():
@@ -51,7 +53,7 @@ def test_a_caseworker_captures_saves_finds_and_completes_an_intake(
     assert_accessible(page)
     page.screenshot(path=str(screenshot_dir / "intake-form.png"), full_page=True)
     page.get_by_role("button", name="Opslaan als concept").click()
-    assert "Het concept is opgeslagen." in page.content()
+    expect(page.locator("body")).to_contain_text("Het concept is opgeslagen.")
 
     page.get_by_role("button", name="Afmelden").click()
     sign_in(page, "consulent")
@@ -70,7 +72,7 @@ def test_a_caseworker_captures_saves_finds_and_completes_an_intake(
     score(page, "basale_adl", "3 – beperkt zelfredzaam", "none")
     score(page, "justitie", "5 – volledig zelfredzaam", "none")
     page.get_by_role("button", name="Opslaan als concept").click()
-    assert "Het concept is opgeslagen." in page.content()
+    expect(page.locator("body")).to_contain_text("Het concept is opgeslagen.")
 
     intake = Intake.objects.get(resident__name=RESIDENT)
     saved = dict(DomainAssessment.objects.filter(intake=intake).values_list("domain", "score"))

@@ -2,6 +2,7 @@ from unittest import mock
 
 import pytest
 from django.db import DatabaseError
+from django.http import HttpRequest
 from django.test import Client
 
 
@@ -57,7 +58,8 @@ def test_sign_out_ends_the_session(demo_users: dict, client: Client) -> None:
 
 @pytest.mark.parametrize("username", ["consulent", "consulent2", "teamleider", "privacy", "beheer"])
 def test_every_demo_user_can_sign_in(demo_users: dict, client: Client, username: str) -> None:
-    assert client.login(username=username, password="zrm-demo")
+    # django-axes needs the request to throttle; Client.login() would otherwise pass none.
+    assert client.login(request=HttpRequest(), username=username, password="zrm-demo")
 
 
 def test_seed_demo_refuses_production(monkeypatch: pytest.MonkeyPatch, db: None) -> None:

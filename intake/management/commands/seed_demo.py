@@ -15,7 +15,14 @@ from django.db import transaction
 
 from intake.capture import DomainValues, create_intake, save_assessment
 from intake.models import Framework, HelpNeed, Intake, IntakeStatus, Outcome, Resident
-from intake.roles import APP_ADMIN, CONSULENT, PRIVACY_OFFICER, TEAM_PREFIX, TEAMLEIDER
+from intake.roles import (
+    APP_ADMIN,
+    CONSULENT,
+    PRIVACY_OFFICER,
+    TEAM_PREFIX,
+    TEAMLEIDER,
+    leads_group_name,
+)
 
 DEMO_PASSWORD = "zrm-demo"  # noqa: S105 - documented demo password, development only
 DEMO_TEAM = f"{TEAM_PREFIX}Noord"
@@ -62,6 +69,10 @@ def seed_user(username: str, *, role: str, team: Group | None, is_staff: bool) -
     user.groups.add(Group.objects.get_or_create(name=role)[0])
     if team is not None:
         user.groups.add(team)
+        if role == TEAMLEIDER:
+            # The team lead sees the team's intakes through the team's leads group.
+            leads, _ = Group.objects.get_or_create(name=leads_group_name(team))
+            user.groups.add(leads)
 
 
 # (name, date of birth, BSN): made up.

@@ -1,0 +1,100 @@
+"""Session limits and the second-factor gate.
+
+Both act on a signed-in user only and run after AuthenticationMiddleware (and
+after django-otp's OTPMiddleware for the gate), see MIDDLEWARE in settings.
+"""
+
+import time
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from config.two_factor import needs_second_factor
+
+LAST_SEEN_KEY = "zrm_last_seen"
+SIGNED_IN_AT_KEY = "zrm_signed_in_at"
+
+# Views a signed-in but not yet verified user may reach: sign-out and the second-factor pages.
+SECOND_FACTOR_EXEMPT_URL_NAMES = frozenset({"login", "logout", "healthz"})
+SECOND_FACTOR_NAMESPACE = "two_factor"
+
+
+def start_session_clock(request: HttpRequest) -> None:
+    """Called at sign-in (config.views.SignInView), after Django has cycled the session key."""
+    now = time.time()
+    request.session[SIGNED_IN_AT_KEY] = now
+    request.session[LAST_SEEN_KEY] = now
+
+
+class SessionTimeoutMiddleware:
+    """End a session after SESSION_IDLE_SECONDS without a request, or
+    SESSION_ABSOLUTE_SECONDS after sign-in, whichever comes first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            last_seen = session.get(LAST_SEEN_KEY, now)
+            signed_in_at = session.get(SIGNED_IN_AT_KEY, now)
+            idle = now - last_seen > settings.SESSION_IDLE_SECONDS
+            too_old = now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS
+            if idle or too_old:
+                # logout() flushes the session: data and key are gone from the database.
+                logout(request)
+                messages.info(request, _("Uw sessie is verlopen. Meld u opnieuw aan."))
+                return redirect_to_login(request)
+            if SIGNED_IN_AT_KEY not in session:
+                # A session made without the sign-in page (force_login in tests).
+                session[SIGNED_IN_AT_KEY] = now
+            # Every request of a signed-in user saves the session (one UPDATE): the same cost
+            # on every page, so query counts stay predictable, and the idle clock is exact.
+            session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def redirect_to_login(request: HttpRequest) -> HttpResponse:
+    url = reverse(settings.LOGIN_URL)
+    if request.method == "GET":
+        url += "?" + urlencode({"next": request.get_full_path()})
+    return HttpResponseRedirect(url)
+
+
+class RequireSecondFactorMiddleware:
+    """With OTP_REQUIRED, a signed-in user who has not passed the second factor in this
+    session reaches nothing but sign-out and the second-factor pages (enrol, verify)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable,
+        view_args: tuple,
+        view_kwargs: dict,
+    ) -> HttpResponse | None:
+        if not needs_second_factor(request):
+            return None
+        match = request.resolver_match
+        if match is not None and (
+            match.url_name in SECOND_FACTOR_EXEMPT_URL_NAMES
+            or SECOND_FACTOR_NAMESPACE in match.namespaces
+        ):
+            return None
+        target = reverse("two_factor:verify")
+        if request.method == "GET":
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)

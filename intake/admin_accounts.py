@@ -1,0 +1,45 @@
+"""User and group admin for the application admin (functioneel beheerder).
+
+The application admin manages accounts, teams and roles but must not be able to raise
+anyone's rights past the roles, their own included: otherwise "cannot see intake
+content" would hold only until they tick "superuser". So for a non-superuser the admin
+hides superuser accounts, and makes the superuser flag, direct user permissions and the
+permissions of groups read-only (roles get their permissions from migrations).
+Loaded from IntakeConfig.ready(), after django.contrib.auth registered its own admin.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+User = get_user_model()
+
+SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "user_permissions")
+
+
+class AccountAdmin(UserAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return (*fields, *SUPERUSER_ONLY_USER_FIELDS, "last_login", "date_joined")
+
+
+class TeamAndRoleAdmin(GroupAdmin):
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> tuple[str, ...]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if request.user.is_superuser else (*fields, "permissions")
+
+
+def install() -> None:
+    for model, model_admin in ((User, AccountAdmin), (Group, TeamAndRoleAdmin)):
+        if admin.site.is_registered(model):
+            admin.site.unregister(model)
+        admin.site.register(model, model_admin)

@@ -1,0 +1,91 @@
+"""The team lead's pages: the team's intakes (metadata only) and reassignment."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from intake.access import REASSIGN_INTAKE, VIEW_INTAKE, get_intake_for, team_intakes_for
+from intake.assignment import ReassignmentError, eligible_caseworkers, reassign
+from intake.models import Intake
+
+
+class CaseworkerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: AbstractBaseUser) -> str:
+        return obj.get_username()
+
+
+class ReassignForm(forms.Form):
+    caseworker = CaseworkerChoiceField(
+        queryset=None,
+        label=gettext_lazy("Nieuwe consulent"),
+        empty_label=gettext_lazy("Kies een consulent"),
+        error_messages={
+            "required": gettext_lazy("Kies de consulent die de intake overneemt."),
+            "invalid_choice": gettext_lazy("Kies een consulent uit de lijst."),
+        },
+    )
+
+    def __init__(self, *args: object, intake: Intake, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["caseworker"].queryset = eligible_caseworkers(intake)
+
+
+def _require_team_lead(user: AbstractBaseUser) -> None:
+    # 403 for every id alike, so the answer never tells whether an intake exists.
+    if not user.has_perm(REASSIGN_INTAKE):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET"])
+def team_intakes(request: HttpRequest) -> HttpResponse:
+    """ "Intakes van mijn team": who has which intake, and its state; no scores, no notes."""
+    _require_team_lead(request.user)
+    intakes = (
+        team_intakes_for(request.user)
+        .select_related("caseworker", "team")
+        .only(
+            "pk",
+            "framework",
+            "status",
+            "created_at",
+            "updated_at",
+            "caseworker__username",
+            "team__name",
+        )
+        .order_by("-updated_at")
+    )
+    return render(request, "intake/team_intakes.html", {"intakes": intakes})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reassign_intake(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_team_lead(request.user)
+    intake = get_intake_for(
+        request.user,
+        pk,
+        VIEW_INTAKE,
+        queryset=team_intakes_for(request.user).select_related("caseworker", "team"),
+    )
+    form = ReassignForm(request.POST or None, intake=intake)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reassign(intake, form.cleaned_data["caseworker"], request.user, request=request)
+        except ReassignmentError as error:
+            form.add_error("caseworker", str(error))
+        else:
+            messages.success(
+                request,
+                _("Intake %(number)s is toegewezen aan %(user)s.")
+                % {"number": intake.pk, "user": form.cleaned_data["caseworker"].get_username()},
+            )
+            return redirect("team:intakes")
+    return render(request, "intake/reassign.html", {"intake": intake, "form": form})
