@@ -16,7 +16,8 @@ from django.db.models import Q
 
 from intake.roles import APP_ADMIN, CONSULENT, PRIVACY_OFFICER, ROLES, TEAMLEIDER
 
-# (app label, codename) per role. The migration 0004 holds a frozen copy of this table.
+# (app label, codename) per role. Migrations intake/0004 and minimisation/0002 hold
+# frozen copies of (parts of) this table.
 ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
     CONSULENT: (("intake", "add_resident"), ("intake", "add_intake")),
     TEAMLEIDER: (("intake", "reassign_intake"),),
@@ -27,6 +28,8 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("intake", "view_domainassessment"),
         ("intake", "view_resident"),
         ("intake", "view_zrmdefinition"),
+        ("minimisation", "view_decisionrecord"),
+        ("minimisation", "view_keptfield"),
     ),
     APP_ADMIN: (
         ("auth", "add_user"),

@@ -1,7 +1,7 @@
 """Give the privacy officer (privacyfunctionaris) view permissions for the admin review.
 
 Idempotent: the group is get_or_create'd and permissions are added (re-running adds
-nothing). A frozen copy of minimisation/review_permissions.py: migrations must not
+nothing). A frozen copy of the privacy officer's part of intake/role_setup.py: migrations must not
 import application code that may change later.
 """
 
