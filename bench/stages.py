@@ -219,7 +219,7 @@ def sweep(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
     ratio = ours / raw
     return [
         Row(
-            "sweep: purge (destroy_intake + DISCARD events)",
+            "sweep: manage.py purge path (+ DISCARD events)",
             f"{count:,} expired intakes",
             "throughput",
             "intakes/s",
