@@ -47,11 +47,77 @@ def record(
     `obj` gives object type and id (or pass `object_type`/`object_id` for an object
     that no longer exists); `resident_ref` the pseudonymous reference.
     """
+    fields = _event_fields(
+        action,
+        request=request,
+        actor=actor,
+        obj=obj,
+        resident_ref=resident_ref,
+        purpose=purpose,
+        outcome=outcome,
+        detail=detail,
+        on_behalf_of=on_behalf_of,
+        object_type=object_type,
+        object_id=object_id,
+    )
+    with transaction.atomic():
+        prev = _lock_chain_head()
+        fields["prev_hash"] = prev
+        # Microsecond precision survives every backend, so the hash is re-computable.
+        fields["ts"] = _now()
+        fields["hash"] = event_hash(fields)
+        return AuditEvent.objects.create(**fields)
+
+
+def record_many(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append several events at once: each dict holds record()'s keyword arguments
+    (with `action`). One chain-head lock, one read of the head and one multi-row
+    INSERT, instead of three statements per event: what a batch job (the retention
+    sweep) uses. The chain is the same as from record() called once per event."""
+    if not events:
+        return []
+    rows = [_event_fields(**event) for event in events]
+    with transaction.atomic():
+        prev = _lock_chain_head()
+        for fields in rows:
+            fields["prev_hash"] = prev
+            fields["ts"] = _now()
+            fields["hash"] = prev = event_hash(fields)
+        # The plain base manager: AuditEventQuerySet refuses bulk_create because it
+        # would skip the lock above, which is held here.
+        return AuditEvent._base_manager.bulk_create([AuditEvent(**fields) for fields in rows])
+
+
+def _lock_chain_head() -> str:
+    """Take the chain lock (until the outer transaction ends); return the head's hash."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    # SQLite: the connection opens transactions IMMEDIATE, so the write lock
+    # is already held and no other writer can read the same head.
+    last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
+    return last or GENESIS_HASH
+
+
+def _event_fields(
+    action: Action | str,
+    *,
+    request: HttpRequest | None = None,
+    actor: Any = None,
+    obj: Any = None,
+    resident_ref: str = "",
+    purpose: str = "",
+    outcome: Outcome | str = Outcome.SUCCESS,
+    detail: dict[str, Any] | None = None,
+    on_behalf_of: str = "",
+    object_type: str = "",
+    object_id: str | int = "",
+) -> dict[str, Any]:
     action = Action(str(action))  # ValueError on an unknown action: a programming error
     outcome = Outcome(str(outcome))
     if actor is None and request is not None:
         actor = getattr(request, "user", None)
-    fields: dict[str, Any] = {
+    return {
         **_actor_fields(actor),
         "on_behalf_of": str(on_behalf_of or "")[:150],
         "action": action.value,
@@ -66,18 +132,6 @@ def record(
         "request_id": str(getattr(request, "request_id", "") or "")[:64],
         "detail": _clean_detail(detail),
     }
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-        # SQLite: the connection opens transactions IMMEDIATE, so the write lock
-        # is already held and no other writer can read the same head.
-        last = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first()
-        fields["prev_hash"] = last or GENESIS_HASH
-        # Microsecond precision survives every backend, so the hash is re-computable.
-        fields["ts"] = _now()
-        fields["hash"] = event_hash(fields)
-        return AuditEvent.objects.create(**fields)
 
 
 def _now() -> dt.datetime:

@@ -7,6 +7,7 @@ line at a time.
 
 import csv
 import datetime as dt
+import io
 import json
 import uuid
 import zoneinfo
@@ -171,7 +172,8 @@ def record_export(
 
 
 def export_lines(flt: ExportFilter, fmt: str, *, through_id: int | None = None) -> Iterator[str]:
-    """The export, line by line (CSV: RFC 4180 with CRLF and a header; JSONL: one object)."""
+    """The export as text: whole lines (CSV: RFC 4180 with CRLF and a header, in blocks of
+    lines; JSONL: one object per line)."""
     check_format(fmt)
     rows = (
         filtered_events(flt, through_id=through_id)
@@ -192,17 +194,25 @@ def _as_record(row: tuple) -> dict[str, object]:
     return values
 
 
-class _Line:
-    """A file-like object whose write() hands back the line (csv.writer needs a file)."""
-
-    def write(self, value: str) -> str:
-        return value
+# Lines are handed out in blocks of this many rows: one write per block instead of per
+# row (make bench: the per-row generator and write overhead was a fifth of the time).
+LINES_PER_BLOCK = 500
+_TS, _SOURCE_IP, _DETAIL = COLUMNS.index("ts"), COLUMNS.index("source_ip"), COLUMNS.index("detail")
 
 
 def _csv_lines(rows: Iterator[tuple]) -> Iterator[str]:
-    writer = csv.writer(_Line(), lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    yield writer.writerow(COLUMNS)
-    for row in rows:
-        values = _as_record(row)
-        values["detail"] = json.dumps(values["detail"], ensure_ascii=False, sort_keys=True)
-        yield writer.writerow([values[c] for c in COLUMNS])
+    """CSV in blocks of whole lines; every value formatted as _as_record() does."""
+    block = io.StringIO()
+    writer = csv.writer(block, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(COLUMNS)
+    for n, row in enumerate(rows, 1):
+        values = list(row)
+        values[_TS] = canonical_ts(values[_TS])
+        values[_SOURCE_IP] = values[_SOURCE_IP] or ""
+        values[_DETAIL] = json.dumps(values[_DETAIL], ensure_ascii=False, sort_keys=True)
+        writer.writerow(values)
+        if n % LINES_PER_BLOCK == 0:
+            yield block.getvalue()
+            block.seek(0)
+            block.truncate()
+    yield block.getvalue()

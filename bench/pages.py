@@ -4,10 +4,12 @@ import json
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
@@ -21,14 +23,31 @@ LUA = Path(__file__).resolve().parent / "wrk_report.lua"
 
 
 def session_cookie(user_id: int) -> str:
-    """A real signed-in session for `user_id`, as the sign-in view would store it."""
+    """A real signed-in session for `user_id`, as the sign-in view would store it, plus a
+    CSRF cookie (its secret doubles as the POST form token, see csrf_token()).
+
+    The one place that knows what a signed-in request carries: when middleware adds
+    requirements (a second factor, an idle timeout), adapt the session here.
+    """
     user = get_user_model().objects.get(pk=user_id)
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
-    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+    return (
+        f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
+        f"{settings.CSRF_COOKIE_NAME}={CSRF_SECRET}"
+    )
+
+
+# Django accepts the unmasked 32-character secret as the form token too.
+CSRF_SECRET = "b" * 32
+
+
+def post_body(fields: dict[str, str]) -> str:
+    """A form body for a POST page, with the CSRF token that matches session_cookie()."""
+    return urlencode({"csrfmiddlewaretoken": CSRF_SECRET, **fields})
 
 
 def _free_port() -> int:
@@ -75,24 +94,36 @@ def gunicorn(workers: int = 2) -> Iterator[str]:
         proc.wait(timeout=20)
 
 
-def wrk(url: str, cookie: str, *, seconds: int, connections: int = 8) -> dict[str, float]:
-    """One wrk run; latencies in milliseconds."""
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t2",
-            f"-c{connections}",
-            f"-d{seconds}s",
-            "-s",
-            str(LUA),
-            "-H",
-            f"Cookie: {cookie}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def wrk(
+    url: str, cookie: str, *, seconds: int, connections: int = 8, body: str | None = None
+) -> dict[str, float]:
+    """One wrk run (a GET, or a form POST when `body` is given); latencies in milliseconds."""
+    script = LUA.read_text()
+    if body is not None:
+        script = (
+            'wrk.method = "POST"\n'
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f"wrk.body = {json.dumps(body)}\n" + script
+        )
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t2",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "-s",
+                lua.name,
+                "-H",
+                f"Cookie: {cookie}",
+                url,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     data = json.loads(out.strip().splitlines()[-1])
     return {
         "requests": data["requests"],
@@ -104,11 +135,17 @@ def wrk(url: str, cookie: str, *, seconds: int, connections: int = 8) -> dict[st
     }
 
 
-def queries_per_request(user_id: int, path: str) -> tuple[int, int]:
-    """(status, number of SQL queries) for one request through the full stack."""
+def queries_per_request(
+    user_id: int, path: str, data: dict[str, str] | None = None
+) -> tuple[int, int]:
+    """(status, number of SQL queries) for one request (a POST when `data` is given)."""
     client = Client()
     client.force_login(get_user_model().objects.get(pk=user_id))
-    client.get(path)  # warm caches that a long-lived worker would have warm
+
+    def send() -> object:
+        return client.post(path, data) if data is not None else client.get(path)
+
+    send()  # warm caches that a long-lived worker would have warm
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
+        response = send()
     return response.status_code, len(ctx.captured_queries)

@@ -1,6 +1,7 @@
 """Fast seeding with PostgreSQL COPY: residents, intakes, assessments and their
 object permissions, as the product would have created them."""
 
+import json
 import random
 import uuid
 from collections.abc import Iterator
@@ -181,3 +182,73 @@ def intakes(
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return intake_ids
+
+
+def audit_events(count: int, *, seed: int = 1) -> int:
+    """Append `count` realistic events to the chain with COPY, each with a valid hash
+    linking to the one before (so verify_audit would accept them); return the last id."""
+    from audit.chain import GENESIS_HASH, event_hash
+
+    rng = random.Random(seed)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, hash FROM audit_auditevent ORDER BY id DESC LIMIT 1")
+        head = cursor.fetchone()
+    first_id = (head[0] + 1) if head else 1
+    prev = head[1] if head else GENESIS_HASH
+    start = datetime.now(UTC) - timedelta(days=30)
+    actions = ("read", "search", "update", "finalise", "discard", "create")
+    columns = (
+        "id",
+        "ts",
+        "actor_id",
+        "actor",
+        "actor_role",
+        "on_behalf_of",
+        "action",
+        "object_type",
+        "object_id",
+        "resident_ref",
+        "purpose",
+        "outcome",
+        "source_ip",
+        "request_id",
+        "detail",
+        "prev_hash",
+        "hash",
+    )
+
+    def rows() -> Iterator[tuple]:
+        nonlocal prev
+        for n in range(count):
+            actor = rng.randrange(CASEWORKERS)
+            action = actions[n % len(actions)]
+            fields = {
+                "ts": start + timedelta(microseconds=n * 2_000_003),
+                "actor_id": actor + 1,
+                "actor": f"bench_cw_{actor:03d}",
+                "actor_role": "consulent",
+                "on_behalf_of": "",
+                "action": action,
+                "object_type": "intake",
+                "object_id": str(rng.randrange(1, 100_000)),
+                "resident_ref": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                "purpose": FRAMEWORKS[n % 4],
+                "outcome": "success",
+                "source_ip": f"10.0.{n % 250}.{actor + 1}",
+                "request_id": uuid.UUID(int=rng.getrandbits(128), version=4).hex,
+                "detail": {"page": "intake_detail", "domains_changed": ["financien", "werk"]}
+                if action == "update"
+                else {"results": n % 50},
+                "prev_hash": prev,
+            }
+            fields["hash"] = prev = event_hash(fields)
+            yield tuple(
+                json.dumps(fields[c]) if c == "detail" else fields.get(c, first_id + n)
+                for c in columns
+            )
+
+    _copy("audit_auditevent", columns, rows())
+    _reset_sequence("audit_auditevent")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_auditevent")
+    return first_id + count - 1

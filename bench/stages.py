@@ -12,7 +12,7 @@ FLOOR_PATH = "/bench/floor/"
 
 
 def pages(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
-    from bench.pages import gunicorn, queries_per_request, session_cookie, wrk
+    from bench.pages import gunicorn, post_body, queries_per_request, session_cookie, wrk
     from intake.models import Intake
 
     cast = seed.caseworkers()
@@ -25,24 +25,27 @@ def pages(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
         seeded = size
         mine = Intake.objects.filter(caseworker_id=me).order_by("-pk")
         own = mine.first()
-        term = own.resident.name
+        # The list's search is a POST form (a name never goes into a URL): post it.
+        search = {"q": own.resident.name}
         paths = {
-            "floor (trivial view)": FLOOR_PATH,
-            "intake list, page 1": LIST_PATH,
-            "intake list, search": f"{LIST_PATH}?q={term.replace(' ', '+')}",
-            "intake detail": f"{LIST_PATH}{own.pk}/",
+            "floor (trivial view)": (FLOOR_PATH, None),
+            "intake list, page 1": (LIST_PATH, None),
+            "intake list, search": (LIST_PATH, search),
+            "intake detail": (f"{LIST_PATH}{own.pk}/", None),
         }
         results: dict[str, list[dict[str, float]]] = {}
         with gunicorn(workers=2) as base:
-            for path in paths.values():  # warm both workers
-                wrk(base + path, cookie, seconds=1)
-            for label, path in paths.items():
+            for path, data in paths.values():  # warm both workers
+                wrk(base + path, cookie, seconds=1, body=post_body(data) if data else None)
+            for label, (path, data) in paths.items():
+                body = post_body(data) if data else None
                 results[label] = [
-                    wrk(base + path, cookie, seconds=args.seconds) for _ in range(args.repeat)
+                    wrk(base + path, cookie, seconds=args.seconds, body=body)
+                    for _ in range(args.repeat)
                 ]
         floor_p95 = statistics.median(r["p95"] for r in results["floor (trivial view)"])
         for label, runs in results.items():
-            status, queries = queries_per_request(me, paths[label])
+            status, queries = queries_per_request(me, *paths[label])
             p95 = [r["p95"] for r in runs]
             is_floor = label.startswith("floor")
             rows.append(
@@ -108,7 +111,138 @@ def audit(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
     ]
 
 
+def finalise(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
+    from bench.workflows import finalise_seconds, save_seconds
+
+    cast = seed.caseworkers()
+    count = args.finalise_count
+    runs_ours: list[float] = []
+    runs_save: list[float] = []
+    for n in range(args.repeat):
+        # Each run gets fresh drafts: finalising is once per intake.
+        ids = seed.intakes(cast, count, seed=100 + n)
+        runs_save.append(count / save_seconds(ids))
+        runs_ours.append(count / finalise_seconds(ids))
+    ratio = statistics.median(runs_save) / statistics.median(runs_ours)
+    return [
+        Row(
+            "finalise: decide + apply + audit events",
+            f"{count} intakes",
+            "throughput",
+            "intakes/s",
+            runs_ours,
+            ratio=ratio,
+            ratio_of="time of a save",
+            target="<=1.5x a save",
+            met=ratio <= 1.5,
+        ),
+        Row(
+            "finalise baseline: save all 13 domains + UPDATE event",
+            f"{count} intakes",
+            "throughput",
+            "intakes/s",
+            runs_save,
+        ),
+    ]
+
+
+def export(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
+    from bench.export import copy_run, count_events, export_run
+
+    rows: list[Row] = []
+    flat_base: float | None = None
+    for size in (int(s) for s in args.export_sizes.split(",")):
+        missing = size - count_events()
+        if missing > 0:
+            seed.audit_events(missing, seed=size)
+        repeat = max(1, args.repeat - 1) if size >= 1_000_000 else args.repeat
+        ours = [export_run() for _ in range(repeat)]
+        theirs = [copy_run() for _ in range(repeat)]
+        ours_rps = [r["rows"] / r["seconds"] for r in ours]
+        copy_rps = [r["rows"] / r["seconds"] for r in theirs]
+        ratio = statistics.median(ours_rps) / statistics.median(copy_rps)
+        rss = [r["peak_rss_mb"] for r in ours]
+        if flat_base is None:
+            flat_base = statistics.median(rss)
+        label = f"{size:,} events"
+        rows += [
+            Row(
+                "audit export: export_audit --format csv",
+                label,
+                "throughput",
+                "rows/s",
+                ours_rps,
+                ratio=ratio,
+                ratio_of="COPY",
+                target=">=0.5x COPY",
+                met=ratio >= 0.5,
+            ),
+            Row(
+                "audit export: export_audit --format csv",
+                label,
+                "peak RSS",
+                "MB",
+                rss,
+                ratio=statistics.median(rss) / flat_base,
+                ratio_of=f"RSS at {args.export_sizes.split(',')[0]}",
+                target="<150 MB, flat",
+                met=statistics.median(rss) < 150 and statistics.median(rss) <= flat_base * 1.25,
+            ),
+            Row(
+                "audit export: PostgreSQL COPY ... TO STDOUT CSV",
+                label,
+                "throughput",
+                "rows/s",
+                copy_rps,
+            ),
+            Row(
+                "audit export: PostgreSQL COPY ... TO STDOUT CSV",
+                label,
+                "peak RSS",
+                "MB",
+                [r["peak_rss_mb"] for r in theirs],
+            ),
+        ]
+    return rows
+
+
+def sweep(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
+    from bench.workflows import purge_seconds, raw_delete_seconds
+
+    cast = seed.caseworkers()
+    count = args.sweep_size
+    # Drafts never finalised, created 60 days ago: past the 42-day draft term.
+    raw_ids = seed.intakes(cast, count, age_days=60, seed=500)
+    raw = count / raw_delete_seconds(raw_ids)
+    seed.intakes(cast, count, age_days=60, seed=501)
+    ours = count / purge_seconds(expected=count)
+    ratio = ours / raw
+    return [
+        Row(
+            "sweep: manage.py purge path (+ DISCARD events)",
+            f"{count:,} expired intakes",
+            "throughput",
+            "intakes/s",
+            [ours],
+            ratio=ratio,
+            ratio_of="raw DELETE",
+            target=">=0.3x raw DELETE",
+            met=ratio >= 0.3,
+        ),
+        Row(
+            "sweep: raw SQL DELETE of the same rows",
+            f"{count:,} expired intakes",
+            "throughput",
+            "intakes/s",
+            [raw],
+        ),
+    ]
+
+
 STAGES: dict[str, Callable[[argparse.Namespace, list[int]], list[Row]]] = {
     "pages": pages,
+    "finalise": finalise,
     "audit": audit,
+    "export": export,
+    "sweep": sweep,
 }

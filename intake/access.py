@@ -47,18 +47,22 @@ def _permitted(
     user_perm_model: type,
     group_perm_model: type,
 ) -> QuerySet:
-    """Filter `queryset` to rows the user holds `codename` on, in one SQL query."""
+    """Filter `queryset` to rows the user holds `codename` on, in one SQL query.
+
+    `pk IN (user's ids UNION group's ids)`, not `EXISTS(...) OR EXISTS(...)`: PostgreSQL
+    cannot turn an OR of two EXISTS into a join, so it tested every row of the table
+    (the list page's count took 0.3 s at 100k intakes, make bench). The UNION starts
+    from the user's own permission rows, so the cost follows what the user may see.
+    """
     if not user.is_authenticated or not user.is_active:
         return queryset.none()
-    by_user = user_perm_model.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__codename=codename
+    by_user = user_perm_model.objects.filter(user=user, permission__codename=codename).values(
+        "content_object_id"
     )
     by_group = group_perm_model.objects.filter(
-        content_object=OuterRef("pk"),
-        group__user=user,
-        permission__codename=codename,
-    )
-    return queryset.filter(Exists(by_user) | Exists(by_group))
+        group__user=user, permission__codename=codename
+    ).values("content_object_id")
+    return queryset.filter(pk__in=by_user.union(by_group))
 
 
 def visible_intakes(user: User, codename: str = VIEW_INTAKE) -> QuerySet[Intake]:

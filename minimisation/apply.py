@@ -13,12 +13,12 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.events import record
+from audit.events import record, record_many
 from audit.models import Action
 from intake.models import (
     DomainAssessment,
@@ -214,48 +214,99 @@ def destroy_intake(intake: Intake, *, rule_id: str, today: dt.date, actor: Any =
 
     The caller holds the intake row locked inside a transaction (the sweep does).
     """
+    return destroy_intakes([intake], rule_id=rule_id, today=today, actor=actor)[0]
+
+
+def destroy_intakes(
+    intakes: list[Intake], *, rule_id: str, today: dt.date, actor: Any = None
+) -> list[Destroyed]:
+    """destroy_intake() for a batch: the same rows go, the same DISCARD event per intake,
+    but each table is touched with one set-based statement per batch instead of one
+    statement per intake (the sweep's cost was ~15 queries per intake).
+
+    The caller holds the intake rows locked inside a transaction.
+    """
     if not connection.in_atomic_block:
         raise RuntimeError("destroy_intake must run inside a transaction with the intake locked")
-    # Lock the resident too: two sweeps destroying two intakes of one resident then
-    # serialise here, and the second sees the first one's intake gone.
-    resident = Resident.objects.select_for_update().get(pk=intake.resident_id)
-    resident_ref = str(resident.ref)
-    assessments = intake.assessments.count()
-    IntakeUserObjectPermission.objects.filter(content_object=intake).delete()
-    IntakeGroupObjectPermission.objects.filter(content_object=intake).delete()
-    intake_id, framework = intake.pk, intake.framework
-    intake.delete()  # assessments and the decision record go with it (ON DELETE CASCADE)
-    resident_deleted = not Intake.objects.filter(resident=resident).exists()
-    if resident_deleted:
-        _delete_resident(resident)
-    else:
-        needed = resident_fields_needed_elsewhere(resident.pk, None, today)
-        blanks = {
-            name.split(".", 1)[1]: RESIDENT_BLANK[name.split(".", 1)[1]]
-            for name in RESIDENT_FIELDS
-            if name not in needed
-        }
-        if blanks:
-            Resident.objects.filter(pk=resident.pk).update(**blanks)
-            # Fields another decision kept only for this intake's sake are gone now.
-            KeptField.objects.filter(
-                decision__intake__resident=resident,
-                rule_id=SHARED_RULE_ID,
-                field__in=[f"resident.{name}" for name in blanks],
-            ).delete()
-    record(
-        Action.DISCARD,
-        actor=actor,
-        resident_ref=resident_ref,
-        purpose=framework,
-        detail={
-            "intake": intake_id,
-            "rule": rule_id,
-            "assessments_deleted": assessments,
-            "resident_deleted": resident_deleted,
-        },
+    if not intakes:
+        return []
+    intakes = sorted(intakes, key=lambda i: i.pk)
+    intake_ids = [i.pk for i in intakes]
+    # Lock the residents too, in a fixed order: two sweeps destroying two intakes of one
+    # resident then serialise here, and the second sees the first one's intake gone.
+    residents = {
+        r.pk: r
+        for r in Resident.objects.select_for_update()
+        .filter(pk__in={i.resident_id for i in intakes})
+        .order_by("pk")
+    }
+    assessments = dict(
+        DomainAssessment.objects.filter(intake_id__in=intake_ids)
+        .values("intake_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("intake_id", "n")
     )
-    return Destroyed(intake_id, resident_ref, assessments, resident_deleted)
+    IntakeUserObjectPermission.objects.filter(content_object_id__in=intake_ids).delete()
+    IntakeGroupObjectPermission.objects.filter(content_object_id__in=intake_ids).delete()
+    # Assessments and decision records go with them (ON DELETE CASCADE).
+    Intake.objects.filter(pk__in=intake_ids).delete()
+    still_used = set(
+        Intake.objects.filter(resident_id__in=residents).values_list("resident_id", flat=True)
+    )
+    unused = [pk for pk in residents if pk not in still_used]
+    if unused:
+        ResidentUserObjectPermission.objects.filter(content_object_id__in=unused).delete()
+        ResidentGroupObjectPermission.objects.filter(content_object_id__in=unused).delete()
+        Resident.objects.filter(pk__in=unused).delete()
+    for resident_id in sorted(still_used):
+        _release_fields_not_needed(resident_id, today)
+    # The resident counts as deleted once: with its last intake of the batch.
+    last_of_resident = {i.resident_id: i.pk for i in intakes}
+    destroyed = []
+    events = []
+    for intake in intakes:
+        resident_deleted = (
+            intake.resident_id not in still_used
+            and last_of_resident[intake.resident_id] == intake.pk
+        )
+        resident_ref = str(residents[intake.resident_id].ref)
+        count = assessments.get(intake.pk, 0)
+        events.append(
+            {
+                "action": Action.DISCARD,
+                "actor": actor,
+                "resident_ref": resident_ref,
+                "purpose": intake.framework,
+                "detail": {
+                    "intake": intake.pk,
+                    "rule": rule_id,
+                    "assessments_deleted": count,
+                    "resident_deleted": resident_deleted,
+                },
+            }
+        )
+        destroyed.append(Destroyed(intake.pk, resident_ref, count, resident_deleted))
+    # One DISCARD event per intake, as before, chained in one statement.
+    record_many(events)
+    return destroyed
+
+
+def _release_fields_not_needed(resident_id: int, today: dt.date) -> None:
+    """Blank the resident fields no remaining intake needs."""
+    needed = resident_fields_needed_elsewhere(resident_id, None, today)
+    blanks = {
+        name.split(".", 1)[1]: RESIDENT_BLANK[name.split(".", 1)[1]]
+        for name in RESIDENT_FIELDS
+        if name not in needed
+    }
+    if blanks:
+        Resident.objects.filter(pk=resident_id).update(**blanks)
+        # Fields another decision kept only for this intake's sake are gone now.
+        KeptField.objects.filter(
+            decision__intake__resident_id=resident_id,
+            rule_id=SHARED_RULE_ID,
+            field__in=[f"resident.{name}" for name in blanks],
+        ).delete()
 
 
 def destroy_orphan_resident(resident: Resident, *, rule_id: str, actor: Any = None) -> None:

@@ -2,7 +2,8 @@
 
 Safe on several hosts at once: each batch locks its intake rows with
 SELECT ... FOR UPDATE SKIP LOCKED, so two sweeps never take the same intake and
-neither waits for the other. Destruction goes through minimisation.apply.destroy_intake.
+neither waits for the other. Destruction goes through
+minimisation.apply.destroy_intakes, one batch at a time.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils import timezone
 from audit.events import record
 from audit.models import Action
 from intake.models import Intake, IntakeStatus, Resident
-from minimisation.apply import destroy_intake, destroy_orphan_resident
+from minimisation.apply import destroy_intakes, destroy_orphan_resident
 from minimisation.policy import POLICY, Policy
 
 DRAFT_EXPIRED_RULE = "CONCEPT-VERLOPEN"
@@ -107,8 +108,7 @@ def purge(
                     .filter(pk__in=selection.values("pk"))
                     .order_by("pk")[:batch_size]
                 )
-                for intake in batch:
-                    destroyed = destroy_intake(intake, rule_id=rule_id, today=today)
+                for destroyed in destroy_intakes(batch, rule_id=rule_id, today=today):
                     bucket.append(destroyed.intake_id)
                     result.assessments_deleted += destroyed.assessments
                     result.residents_deleted += int(destroyed.resident_deleted)

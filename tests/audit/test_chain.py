@@ -140,3 +140,20 @@ def test_an_object_is_named_by_type_and_id_also_after_it_was_destroyed(demo_user
     by_name = record(Action.DISCARD, object_type="intake", object_id=42)
     assert (by_object.object_type, by_object.object_id) == ("user", str(user.pk))
     assert (by_name.object_type, by_name.object_id) == ("intake", "42")
+
+
+@pytest.mark.django_db
+def test_events_written_together_with_record_many_continue_the_chain_and_verify() -> None:
+    from audit.events import record_many
+
+    first = record(Action.READ, resident_ref=RESIDENT_REF)
+    batch = record_many(
+        [
+            {"action": Action.DISCARD, "resident_ref": RESIDENT_REF, "detail": {"n": n}}
+            for n in (1, 2)
+        ]
+    )
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [e.hash for e in stored] == [first.hash, *(e.hash for e in batch)]
+    assert stored[1].prev_hash == first.hash and stored[2].prev_hash == stored[1].hash
+    assert verify()[0] == 0

@@ -164,3 +164,18 @@ def test_a_shared_field_is_blanked_when_the_intake_that_needed_it_expires(make_i
     assert (resident.name, resident.bsn, resident.date_of_birth) == ("", "", None)
     assert not record.kept_fields.filter(rule_id="GEDEELD").exists()
     assert Intake.objects.filter(pk=refused.pk).exists()
+
+
+@pytest.mark.django_db
+def test_two_expired_intakes_of_one_resident_in_one_batch_delete_the_resident_once(make_intake):
+    first = make_intake(domains={"financien": (2, "none", "x")})
+    second = make_intake(resident=first.resident, domains={"werk": (3, "none", "y")})
+    age(first, 60)
+    age(second, 60)
+    output = purge()
+    assert not Intake.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    assert not Resident.objects.filter(pk=first.resident_id).exists()
+    assert "1 inwoners" in output
+    discards = AuditEvent.objects.filter(action=Action.DISCARD).order_by("id")
+    assert [e.detail["intake"] for e in discards] == [first.pk, second.pk]
+    assert [e.detail["resident_deleted"] for e in discards] == [False, True]

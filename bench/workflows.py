@@ -1,0 +1,95 @@
+"""Timed runs of the product's own workflows: finalise, its baseline save, and the sweep."""
+
+import time
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.utils import timezone
+
+from audit.events import record
+from audit.models import Action
+from intake.capture import DomainValues, save_assessment
+from intake.models import Intake
+from minimisation.apply import apply
+from minimisation.decide import decide
+from minimisation.policy import POLICY
+from minimisation.snapshot import snapshot_of
+from minimisation.sweep import purge
+
+
+def _intakes(ids: list[int]) -> list[Intake]:
+    return list(Intake.objects.filter(pk__in=ids).select_related("resident").order_by("pk"))
+
+
+def save_seconds(ids: list[int]) -> float:
+    """The baseline: what the edit page does on save, all 13 domains changed, plus its
+    UPDATE event; no minimisation."""
+    intakes = _intakes(ids)
+    start = time.perf_counter()
+    for intake in intakes:
+        with transaction.atomic():
+            values = {
+                a.domain: DomainValues(a.score, a.help_need, a.notes + ".")
+                for a in intake.assessments.all()
+            }
+            result = save_assessment(intake, intake.version, values)
+            record(
+                Action.UPDATE,
+                actor=intake.caseworker,
+                obj=intake,
+                resident_ref=str(intake.resident.ref),
+                purpose=intake.framework,
+                detail={"domains_changed": result.changed_domains},
+            )
+    return time.perf_counter() - start
+
+
+def finalise_seconds(ids: list[int]) -> float:
+    """What the finalise page does: decide on a snapshot, then apply (destroy, record, audit)."""
+    intakes = _intakes(ids)
+    caseworker = get_user_model().objects.get(pk=intakes[0].caseworker_id)
+    start = time.perf_counter()
+    for intake in intakes:
+        today = timezone.localdate()
+        decision = decide(snapshot_of(intake, today), POLICY, today)
+        apply(decision, actor=caseworker)
+    return time.perf_counter() - start
+
+
+def purge_seconds(*, expected: int) -> float:
+    """The real retention sweep (minimisation.sweep.purge, as `manage.py purge` runs it)."""
+    start = time.perf_counter()
+    result = purge(now=timezone.now())
+    elapsed = time.perf_counter() - start
+    if len(result.expired_drafts) != expected:
+        raise RuntimeError(f"purge destroyed {len(result.expired_drafts)}, expected {expected}")
+    return elapsed
+
+
+def raw_delete_seconds(ids: list[int]) -> float:
+    """The floor: plain SQL DELETEs of the same rows (permissions, assessments, intakes,
+    residents) in one transaction, then the same VACUUM (ANALYZE) the sweep runs."""
+    start = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE doomed ON COMMIT DROP AS "
+            "SELECT id, resident_id FROM intake_intake WHERE id = ANY(%s)",
+            [ids],
+        )
+        cursor.execute(
+            "DELETE FROM intake_intakeuserobjectpermission "
+            "WHERE content_object_id IN (SELECT id FROM doomed)"
+        )
+        cursor.execute(
+            "DELETE FROM intake_domainassessment WHERE intake_id IN (SELECT id FROM doomed)"
+        )
+        cursor.execute("DELETE FROM intake_intake WHERE id IN (SELECT id FROM doomed)")
+        cursor.execute(
+            "DELETE FROM intake_residentuserobjectpermission "
+            "WHERE content_object_id IN (SELECT resident_id FROM doomed)"
+        )
+        cursor.execute("DELETE FROM intake_resident WHERE id IN (SELECT resident_id FROM doomed)")
+    with connection.cursor() as cursor:
+        for table in ("intake_intake", "intake_domainassessment", "intake_resident"):
+            cursor.execute(f"VACUUM (ANALYZE) {table}")
+    return time.perf_counter() - start
