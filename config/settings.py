@@ -172,6 +172,9 @@ OTP_REQUIRED = env_bool("OTP_REQUIRED", PRODUCTION)
 if PRODUCTION and not OTP_REQUIRED:
     raise ImproperlyConfigured("OTP_REQUIRED cannot be turned off in production.")
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ZRM-intake")
+# The admin never shows a user's TOTP secret or QR code (an application admin who could
+# read it could pass anyone's second factor); it may only delete a lost device.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Login throttling (django-axes): lock out a user name from one address after repeated
 # failures, for a cool-off period. Passwords are never stored (axes masks them); the audit

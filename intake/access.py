@@ -8,6 +8,7 @@ resident never leaks.
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404
@@ -21,7 +22,7 @@ from intake.models import (
     ResidentGroupObjectPermission,
     ResidentUserObjectPermission,
 )
-from intake.roles import LEADS_PREFIX, leads_group_name
+from intake.roles import CONSULENT, LEADS_PREFIX, TEAMLEIDER, leads_group_name, role_of
 
 VIEW_INTAKE = "view_intake"
 CHANGE_INTAKE = "change_intake"
@@ -163,3 +164,15 @@ def _as_uuid(value: object) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise Http404 from None
+
+
+def require_role(user: User, *roles: str) -> None:
+    """The caseworker pages are for these roles only: 403 for any other role.
+
+    A 403 names no object, so it leaks nothing; objects themselves answer 404 above.
+    """
+    if role_of(user) not in roles:
+        raise PermissionDenied
+
+
+CASEWORK_ROLES = (CONSULENT, TEAMLEIDER)

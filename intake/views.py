@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -21,10 +20,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from audit.events import record
 from audit.models import Action
 from intake.access import (
+    CASEWORK_ROLES,
     CHANGE_INTAKE,
     VIEW_INTAKE,
     get_intake_for,
     get_resident_for,
+    require_role,
     visible_intakes,
     visible_residents,
 )
@@ -55,8 +56,7 @@ def _with_assessments() -> Any:
 
 
 def _require_caseworker(request: HttpRequest) -> None:
-    if not has_role(request.user, CONSULENT):
-        raise PermissionDenied
+    require_role(request.user, CONSULENT)
 
 
 @login_required
@@ -66,6 +66,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
 
     Paging through search results posts the same form again with another page number.
     """
+    require_role(request.user, *CASEWORK_ROLES)
     searching = request.method == "POST"
     form = IntakeFilterForm(request.POST if searching else None)
     intakes = visible_intakes(request.user).for_list()

@@ -108,6 +108,12 @@ FORM_PAGES = [
     ("intake:edit", "draft", "consulent"),
     ("minimisation:preview", "draft", "consulent"),
     ("audit:export", None, "privacy"),
+    ("privacy:overview", None, "privacy"),
+    ("privacy:lookup", None, "privacy"),
+    ("privacy:correct", "resident", "privacy"),
+    ("privacy:erase", "resident", "privacy"),
+    ("team:reassign", "draft", "teamleider"),
+    ("two_factor:enrol", None, "consulent"),
 ]
 
 EXAMPLES = settings(
@@ -128,7 +134,8 @@ def test_hostile_form_input_never_causes_a_500_or_reaches_the_log(
     capsys: pytest.CaptureFixture,
 ) -> None:
     client = signed_in(role) if role else Client()
-    url = reverse(url_name, args=[draft.pk] if arg else None)
+    args = {None: None, "draft": [draft.pk], "resident": [draft.resident.ref]}[arg]
+    url = reverse(url_name, args=args)
     names = sorted(field_names(client, url))
 
     @EXAMPLES
