@@ -68,3 +68,20 @@ def test_seed_demo_refuses_production(monkeypatch: pytest.MonkeyPatch, db: None)
     monkeypatch.setattr("django.conf.settings.DJANGO_ENV", "production")
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
+
+
+@pytest.mark.parametrize(
+    ("username", "link"),
+    [
+        ("consulent", "/intakes/nieuw/"),
+        ("teamleider", "/team/intakes/"),
+        ("privacy", "/privacy/inwoners/"),
+        ("beheer", "/beheer/auth/user/"),
+    ],
+)
+def test_the_start_page_shows_each_role_what_it_can_do(
+    signed_in: object, username: str, link: str
+) -> None:
+    response = signed_in(username).get("/")
+    assert response.status_code == 200
+    assert f'href="{link}"' in response.content.decode()
