@@ -8,6 +8,7 @@ line at a time.
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import uuid
 import zoneinfo
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Func, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -175,15 +178,11 @@ def export_lines(flt: ExportFilter, fmt: str, *, through_id: int | None = None) 
     """The export as text: whole lines (CSV: RFC 4180 with CRLF and a header, in blocks of
     lines; JSONL: one object per line)."""
     check_format(fmt)
-    rows = (
-        filtered_events(flt, through_id=through_id)
-        .values_list(*COLUMNS)
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+    events = filtered_events(flt, through_id=through_id)
     if fmt == "csv":
-        yield from _csv_lines(rows)
+        yield from _csv_lines(_text_row_blocks(events))
     else:
-        for row in rows:
+        for row in events.values_list(*COLUMNS).iterator(chunk_size=CHUNK_SIZE):
             yield json.dumps(_as_record(row), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -194,25 +193,83 @@ def _as_record(row: tuple) -> dict[str, object]:
     return values
 
 
-# Lines are handed out in blocks of this many rows: one write per block instead of per
-# row (make bench: the per-row generator and write overhead was a fifth of the time).
-LINES_PER_BLOCK = 500
 _TS, _SOURCE_IP, _DETAIL = COLUMNS.index("ts"), COLUMNS.index("source_ip"), COLUMNS.index("detail")
 
 
-def _csv_lines(rows: Iterator[tuple]) -> Iterator[str]:
-    """CSV in blocks of whole lines; every value formatted as _as_record() does."""
-    block = io.StringIO()
-    writer = csv.writer(block, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+def _csv_lines(blocks: Iterator[list[tuple[str, ...]]]) -> Iterator[str]:
+    """CSV, one block of whole lines per block of rows (one write per block, not per row:
+    make bench found the per-row generator and write overhead a fifth of the time)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    for n, row in enumerate(rows, 1):
-        values = list(row)
-        values[_TS] = canonical_ts(values[_TS])
-        values[_SOURCE_IP] = values[_SOURCE_IP] or ""
-        values[_DETAIL] = json.dumps(values[_DETAIL], ensure_ascii=False, sort_keys=True)
-        writer.writerow(values)
-        if n % LINES_PER_BLOCK == 0:
-            yield block.getvalue()
-            block.seek(0)
-            block.truncate()
-    yield block.getvalue()
+    for block in blocks:
+        writer.writerows(block)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def _text_row_blocks(events: QuerySet) -> Iterator[list[tuple[str, ...]]]:
+    """The events as text, COLUMNS in order, in blocks of CHUNK_SIZE rows; every value as
+    _as_record() formats it (detail: JSON with sorted keys)."""
+    if connection.vendor == "postgresql":
+        yield from _text_row_blocks_postgresql(events)
+        return
+    rows = events.values_list(*COLUMNS).iterator(chunk_size=CHUNK_SIZE)
+    while block := list(itertools.islice(rows, CHUNK_SIZE)):
+        yield [_as_text_row(row) for row in block]
+
+
+def _as_text_row(row: tuple) -> tuple[str, ...]:
+    values = list(row)
+    values[_TS] = canonical_ts(values[_TS])
+    values[_SOURCE_IP] = values[_SOURCE_IP] or ""
+    values[_DETAIL] = json.dumps(values[_DETAIL], ensure_ascii=False, sort_keys=True)
+    return tuple(values)
+
+
+# canonical_ts() in SQL: UTC, six digits of microseconds, "+00:00" (what Python's
+# isoformat() writes for UTC). tests/audit check both give the same file.
+_PG_CANONICAL_TS = (
+    "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+)
+
+
+def _text_row_blocks_postgresql(events: QuerySet) -> Iterator[list[tuple[str, ...]]]:
+    """PostgreSQL formats the timestamp and the address itself and hands over the detail as
+    jsonb text, read through a server-side cursor in blocks; Python only re-serialises the
+    detail with sorted keys (jsonb orders keys by length), memoised because details repeat.
+    About three times the rows per second of formatting every value in Python (make bench)."""
+    texts = events.annotate(
+        ts_text=Func("ts", template=_PG_CANONICAL_TS, output_field=TextField()),
+        # host(): the address as text without a mask, as Django reads an inet column.
+        source_ip_text=Coalesce(
+            Func("source_ip", function="host"), Value(""), output_field=TextField()
+        ),
+        detail_text=Cast("detail", TextField()),
+    )
+    columns = [
+        {"ts": "ts_text", "source_ip": "source_ip_text", "detail": "detail_text"}.get(c, c)
+        for c in COLUMNS
+    ]
+    sql, params = texts.values_list(*columns).query.sql_with_params()
+    canonical_detail: dict[str, str] = {}
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            block = []
+            for row in rows:
+                detail = row[_DETAIL]
+                text = canonical_detail.get(detail)
+                if text is None:
+                    if len(canonical_detail) >= _DETAIL_MEMO_SIZE:
+                        canonical_detail.clear()
+                    text = canonical_detail[detail] = json.dumps(
+                        json.loads(detail), ensure_ascii=False, sort_keys=True
+                    )
+                block.append((*row[:_DETAIL], text, *row[_DETAIL + 1 :]))
+            yield block
+
+
+_DETAIL_MEMO_SIZE = 10_000
