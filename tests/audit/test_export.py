@@ -165,3 +165,23 @@ def test_every_csv_value_is_the_documented_formatting_of_the_stored_event(write_
         assert row[14] == event.hash
     assert rows[0][10] == "2001:db8::1"
     assert rows[3][0] == "2026-03-29T01:30:00.000005+00:00"
+
+
+def test_the_csv_is_byte_for_byte_what_the_csv_module_writes(write_events) -> None:
+    """PostgreSQL quotes the CSV cells itself (audit/export.py); quotes, commas and line
+    breaks in any column must come out exactly as csv.writer writes them."""
+    from audit.export import _as_text_row, build_filter, filtered_events
+
+    write_events(1, on_behalf_of='kantoor "Noord", team\r\n2', detail={"a,b": 'x"y'})
+    write_events(1, actor="command:plain", detail={})
+    write_events(1, purpose="wmo", detail={"k": "line\nbreak", "é": ["ü", 1]})
+
+    text = export("--format", "csv")
+
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    events = filtered_events(build_filter()).values_list(*COLUMNS)
+    writer.writerows(_as_text_row(row) for row in events)
+    assert text == expected.getvalue()
+    assert 'kantoor ""Noord"", team\r\n2' in text
