@@ -8,6 +8,7 @@ line at a time.
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import uuid
 import zoneinfo
@@ -16,7 +17,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import QuerySet
+from django.db import connection
+from django.db.models import Func, QuerySet, TextField, Value
+from django.db.models.functions import Cast, Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
@@ -175,15 +178,13 @@ def export_lines(flt: ExportFilter, fmt: str, *, through_id: int | None = None) 
     """The export as text: whole lines (CSV: RFC 4180 with CRLF and a header, in blocks of
     lines; JSONL: one object per line)."""
     check_format(fmt)
-    rows = (
-        filtered_events(flt, through_id=through_id)
-        .values_list(*COLUMNS)
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    if fmt == "csv":
-        yield from _csv_lines(rows)
+    events = filtered_events(flt, through_id=through_id)
+    if fmt == "csv" and connection.vendor == "postgresql":
+        yield from _csv_lines_postgresql(events)
+    elif fmt == "csv":
+        yield from _csv_lines(_text_row_blocks(events))
     else:
-        for row in rows:
+        for row in events.values_list(*COLUMNS).iterator(chunk_size=CHUNK_SIZE):
             yield json.dumps(_as_record(row), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
@@ -194,25 +195,104 @@ def _as_record(row: tuple) -> dict[str, object]:
     return values
 
 
-# Lines are handed out in blocks of this many rows: one write per block instead of per
-# row (make bench: the per-row generator and write overhead was a fifth of the time).
-LINES_PER_BLOCK = 500
 _TS, _SOURCE_IP, _DETAIL = COLUMNS.index("ts"), COLUMNS.index("source_ip"), COLUMNS.index("detail")
 
 
-def _csv_lines(rows: Iterator[tuple]) -> Iterator[str]:
-    """CSV in blocks of whole lines; every value formatted as _as_record() does."""
-    block = io.StringIO()
-    writer = csv.writer(block, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+def _csv_lines(blocks: Iterator[list[tuple[str, ...]]]) -> Iterator[str]:
+    """CSV, one block of whole lines per block of rows (one write per block, not per row:
+    make bench found the per-row generator and write overhead a fifth of the time)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS)
-    for n, row in enumerate(rows, 1):
-        values = list(row)
-        values[_TS] = canonical_ts(values[_TS])
-        values[_SOURCE_IP] = values[_SOURCE_IP] or ""
-        values[_DETAIL] = json.dumps(values[_DETAIL], ensure_ascii=False, sort_keys=True)
-        writer.writerow(values)
-        if n % LINES_PER_BLOCK == 0:
-            yield block.getvalue()
-            block.seek(0)
-            block.truncate()
-    yield block.getvalue()
+    for block in blocks:
+        writer.writerows(block)
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+    yield out.getvalue()
+
+
+def _text_row_blocks(events: QuerySet) -> Iterator[list[tuple[str, ...]]]:
+    """The events as text, COLUMNS in order, in blocks of CHUNK_SIZE rows; every value as
+    _as_record() formats it (detail: JSON with sorted keys)."""
+    rows = events.values_list(*COLUMNS).iterator(chunk_size=CHUNK_SIZE)
+    while block := list(itertools.islice(rows, CHUNK_SIZE)):
+        yield [_as_text_row(row) for row in block]
+
+
+def _as_text_row(row: tuple) -> tuple[str, ...]:
+    values = list(row)
+    values[_TS] = canonical_ts(values[_TS])
+    values[_SOURCE_IP] = values[_SOURCE_IP] or ""
+    values[_DETAIL] = json.dumps(values[_DETAIL], ensure_ascii=False, sort_keys=True)
+    return tuple(values)
+
+
+# canonical_ts() in SQL: UTC, six digits of microseconds, "+00:00" (what Python's
+# isoformat() writes for UTC). tests/audit check both give the same file.
+_PG_CANONICAL_TS = (
+    "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+)
+
+
+def _csv_quoted_sql(column: str) -> str:
+    """A text column as one CSV cell, the way csv.writer (QUOTE_MINIMAL) writes it: quoted,
+    with quotes doubled, when it holds a quote, comma, CR or LF."""
+    value = f"coalesce(e.{connection.ops.quote_name(column)}, '')"
+    return (
+        f"CASE WHEN {value} ~ E'[\",\\r\\n]' "
+        f"THEN '\"' || replace({value}, '\"', '\"\"') || '\"' ELSE {value} END"
+    )
+
+
+def _csv_lines_postgresql(events: QuerySet) -> Iterator[str]:
+    """The same CSV as _csv_lines(), with PostgreSQL doing the per-value work in C: it
+    renders the timestamp (canonical_ts()), the address (host(), as Django reads an inet)
+    and the CSV cells before and after the detail. Python only re-serialises each distinct
+    detail with sorted keys (jsonb orders keys by length), memoised because details repeat,
+    and joins three strings per line. Rows come from a server-side cursor in blocks.
+    (make bench: 60k rows/s formatting every value in Python; see README.)"""
+    texts = events.annotate(
+        ts_text=Func("ts", template=_PG_CANONICAL_TS, output_field=TextField()),
+        source_ip_text=Coalesce(
+            Func("source_ip", function="host"), Value(""), output_field=TextField()
+        ),
+        detail_text=Cast("detail", TextField()),
+    )
+    renamed = {"ts": "ts_text", "source_ip": "source_ip_text", "detail": "detail_text"}
+    columns = [renamed.get(c, c) for c in COLUMNS]
+    inner, params = texts.values_list("id", *columns).query.sql_with_params()
+    head = ", ".join(_csv_quoted_sql(c) for c in columns[:_DETAIL])
+    tail = ", ".join(_csv_quoted_sql(c) for c in columns[_DETAIL + 1 :])
+    # Only our own column names and Django's compiled query go into the text; values are
+    # parameters.
+    sql = (
+        f"SELECT concat_ws(',', {head}), e.detail_text, concat_ws(',', {tail}) "  # noqa: S608
+        f"FROM ({inner}) AS e ORDER BY e.id"
+    )
+    detail_cells: dict[str, str] = {}
+    yield ",".join(COLUMNS) + "\r\n"
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            lines = []
+            for before, detail, after in rows:
+                cell = detail_cells.get(detail)
+                if cell is None:
+                    if len(detail_cells) >= _DETAIL_MEMO_SIZE:
+                        detail_cells.clear()
+                    cell = detail_cells[detail] = _csv_cell(
+                        json.dumps(json.loads(detail), ensure_ascii=False, sort_keys=True)
+                    )
+                lines.append(f"{before},{cell},{after}\r\n")
+            yield "".join(lines)
+
+
+def _csv_cell(text: str) -> str:
+    """csv.writer's QUOTE_MINIMAL for one value (JSON text never holds a raw CR or LF)."""
+    if '"' in text or "," in text or "\r" in text or "\n" in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+_DETAIL_MEMO_SIZE = 10_000

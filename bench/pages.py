@@ -6,6 +6,8 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +19,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+
+from config.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "wrk_report.lua"
@@ -34,6 +38,9 @@ def session_cookie(user_id: int) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    # The session clock the sign-in view starts (config.middleware.start_session_clock);
+    # a run is far shorter than the idle and absolute limits.
+    store[SIGNED_IN_AT_KEY] = store[LAST_SEEN_KEY] = time.time()
     store.create()
     return (
         f"{settings.SESSION_COOKIE_NAME}={store.session_key}; "
@@ -48,6 +55,26 @@ CSRF_SECRET = "b" * 32
 def post_body(fields: dict[str, str]) -> str:
     """A form body for a POST page, with the CSRF token that matches session_cookie()."""
     return urlencode({"csrfmiddlewaretoken": CSRF_SECRET, **fields})
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def http_status(url: str, cookie: str, body: str | None = None) -> int:
+    """The status the load runs get (wrk counts only 4xx/5xx as errors, not a redirect to
+    the sign-in page), with the same cookie and body, redirects not followed."""
+    request = urllib.request.Request(  # noqa: S310 - http://127.0.0.1, our own gunicorn
+        url,
+        data=body.encode() if body is not None else None,
+        headers={"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    try:
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def _free_port() -> int:

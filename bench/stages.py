@@ -12,7 +12,14 @@ FLOOR_PATH = "/bench/floor/"
 
 
 def pages(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
-    from bench.pages import gunicorn, post_body, queries_per_request, session_cookie, wrk
+    from bench.pages import (
+        gunicorn,
+        http_status,
+        post_body,
+        queries_per_request,
+        session_cookie,
+        wrk,
+    )
     from intake.models import Intake
 
     cast = seed.caseworkers()
@@ -34,9 +41,14 @@ def pages(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
             "intake detail": (f"{LIST_PATH}{own.pk}/", None),
         }
         results: dict[str, list[dict[str, float]]] = {}
+        served: dict[str, int] = {}
         with gunicorn(workers=2) as base:
-            for path, data in paths.values():  # warm both workers
-                wrk(base + path, cookie, seconds=1, body=post_body(data) if data else None)
+            for label, (path, data) in paths.items():  # warm both workers
+                body = post_body(data) if data else None
+                served[label] = http_status(base + path, cookie, body)
+                if served[label] != 200:
+                    raise SystemExit(f"bench: {label} answers {served[label]} under load, not 200")
+                wrk(base + path, cookie, seconds=1, body=body)
             for label, (path, data) in paths.items():
                 body = post_body(data) if data else None
                 results[label] = [
@@ -66,6 +78,7 @@ def pages(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
                         "rps": statistics.median(r["rps"] for r in runs),
                         "errors": sum(r["errors"] for r in runs),
                         "status": status,
+                        "status_under_load": served[label],
                         "queries": queries,
                     },
                 )

@@ -27,8 +27,13 @@ class ResidentQuerySet(models.QuerySet):
 
 class IntakeQuerySet(models.QuerySet):
     def for_list(self) -> "IntakeQuerySet":
-        """Everything the list page shows, in one query: newest change first."""
-        return self.select_related("resident", "caseworker").order_by("-updated_at", "-pk")
+        """Everything the list page shows, newest change first: the page's intakes in one
+        query, their residents in a second one. Not a join: PostgreSQL joined the resident
+        (and the caseworker, which the list does not show) to every visible intake before
+        sorting for the page, 9,000 buffer reads for a caseworker with 1,000 intakes; this
+        way it joins the page's 20 (EXPLAIN ANALYZE, 100k intakes, 1,000 visible:
+        9,015 buffers and 11.8 ms before, 4,015 and 6.5 ms now)."""
+        return self.prefetch_related("resident").order_by("-updated_at", "-pk")
 
     def search(self, term: str) -> "IntakeQuerySet":
         """By resident name (contains) or by the resident's pseudonymous reference."""

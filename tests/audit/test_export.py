@@ -134,3 +134,54 @@ def test_the_real_command_line_exits_2_on_an_unknown_format() -> None:
     )
     assert result.returncode == 2
     assert "Onbekend formaat" in result.stderr
+
+
+def test_every_csv_value_is_the_documented_formatting_of_the_stored_event(write_events) -> None:
+    """On PostgreSQL the database formats timestamps and addresses and hands over the detail
+    as jsonb text (audit/export.py); the file must be what formatting each stored value in
+    Python gives: the canonical UTC timestamp, the address, the detail with sorted keys."""
+    from django.test import RequestFactory
+
+    from audit.chain import canonical_ts
+
+    details = [
+        {"zz": 1, "a": [True, None], "nested": {"long_key": "x", "k": 'é ü " , \\n'}},
+        {"page": "intake_list", "results": 0, "filters": ["status"], "searched": False},
+        {},
+    ]
+    request = RequestFactory(REMOTE_ADDR="2001:db8::1").get("/")
+    for detail in details:
+        write_events(1, detail=detail, request=request)
+    write_events(1, at=dt.datetime(2026, 3, 29, 1, 30, 0, 5, tzinfo=dt.UTC), detail=details[0])
+
+    rows = list(csv.reader(io.StringIO(export("--format", "csv"), newline="")))[1:]
+
+    stored = AuditEvent.objects.order_by("id")
+    assert len(rows) == stored.count() == 5
+    for row, event in zip(rows, stored, strict=True):
+        assert row[0] == canonical_ts(event.ts)
+        assert row[10] == (event.source_ip or "")
+        assert row[12] == json.dumps(event.detail, ensure_ascii=False, sort_keys=True)
+        assert row[14] == event.hash
+    assert rows[0][10] == "2001:db8::1"
+    assert rows[3][0] == "2026-03-29T01:30:00.000005+00:00"
+
+
+def test_the_csv_is_byte_for_byte_what_the_csv_module_writes(write_events) -> None:
+    """PostgreSQL quotes the CSV cells itself (audit/export.py); quotes, commas and line
+    breaks in any column must come out exactly as csv.writer writes them."""
+    from audit.export import _as_text_row, build_filter, filtered_events
+
+    write_events(1, on_behalf_of='kantoor "Noord", team\r\n2', detail={"a,b": 'x"y'})
+    write_events(1, actor="command:plain", detail={})
+    write_events(1, purpose="wmo", detail={"k": "line\nbreak", "é": ["ü", 1]})
+
+    text = export("--format", "csv")
+
+    expected = io.StringIO()
+    writer = csv.writer(expected, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    events = filtered_events(build_filter()).values_list(*COLUMNS)
+    writer.writerows(_as_text_row(row) for row in events)
+    assert text == expected.getvalue()
+    assert 'kantoor ""Noord"", team\r\n2' in text

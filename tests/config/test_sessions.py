@@ -94,3 +94,26 @@ def test_session_cookies_are_http_only_and_same_site(demo_users: dict, client: C
     cookie = client.cookies["sessionid"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+def test_a_request_soon_after_the_last_does_not_save_the_session(
+    demo_users: dict, client: Client
+) -> None:
+    sign_in(client)
+    shift_session(client, **{LAST_SEEN_KEY: 10})
+    stored = client.session[LAST_SEEN_KEY]
+
+    assert client.get("/").status_code == 200
+
+    assert client.session[LAST_SEEN_KEY] == stored
+
+
+def test_a_request_a_minute_after_the_last_moves_the_idle_clock(
+    demo_users: dict, client: Client
+) -> None:
+    sign_in(client)
+    shift_session(client, **{LAST_SEEN_KEY: 61})
+
+    assert client.get("/").status_code == 200
+
+    assert abs(client.session[LAST_SEEN_KEY] - time.time()) < 30
