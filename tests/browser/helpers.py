@@ -19,3 +19,10 @@ def assert_accessible(page: object) -> None:
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in bad
     )
+
+
+def nav_link(page: object, name: str) -> object:
+    """A link in the main navigation (the start page repeats some as buttons)."""
+    return page.get_by_role("navigation", name="Hoofdnavigatie").get_by_role(
+        "link", name=name, exact=True
+    )

@@ -2,14 +2,14 @@ import csv
 import io
 
 from audit.models import Action, AuditEvent
-from tests.browser.helpers import assert_accessible, sign_in
+from tests.browser.helpers import assert_accessible, nav_link, sign_in
 
 
 def test_the_privacy_officer_exports_the_audit_log_from_the_menu(
     page: object, transactional_db: None, demo_users: dict
 ) -> None:
     sign_in(page, "privacy")
-    page.get_by_role("link", name="Auditlog").click()
+    nav_link(page, "Auditlog").click()
     assert page.locator("h1").inner_text() == "Auditlog exporteren"
     assert_accessible(page)
 

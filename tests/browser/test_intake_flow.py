@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from intake.capture import create_intake
 from intake.models import DomainAssessment, Intake, Resident
-from tests.browser.helpers import assert_accessible, sign_in
+from tests.browser.helpers import assert_accessible, nav_link, sign_in
 
 RESIDENT = "Browser Testpersoon"
 FIVE_DOMAINS = {
@@ -29,7 +29,7 @@ def test_a_caseworker_captures_saves_finds_and_completes_an_intake(
     page: object, transactional_db: None, demo_users: dict, screenshot_dir: Path
 ) -> None:
     sign_in(page, "consulent")
-    page.get_by_role("link", name="Mijn intakes").click()
+    nav_link(page, "Mijn intakes").click()
     assert page.locator("h1").inner_text() == "Mijn intakes"
     assert_accessible(page)
 

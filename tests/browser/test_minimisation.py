@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 
 from intake.access import grant_caseworker
 from intake.models import DomainAssessment, Intake, IntakeStatus, Resident
-from tests.browser.helpers import assert_accessible, sign_in
+from tests.browser.helpers import assert_accessible, nav_link, sign_in
 
 
 def test_a_caseworker_previews_what_is_kept_and_finalises(
@@ -43,7 +43,7 @@ def test_the_privacy_officer_reads_the_processing_register(
     page: object, transactional_db: None, demo_users: dict
 ) -> None:
     sign_in(page, "privacy")
-    page.get_by_role("link", name="Verwerkingsregister").click()
+    nav_link(page, "Verwerkingsregister").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Verwerkingsregister"
     assert "JW-JUSTITIE" in page.locator("main").inner_text()

@@ -11,7 +11,7 @@ from minimisation.apply import apply
 from minimisation.decide import decide
 from minimisation.policy import POLICY
 from minimisation.snapshot import snapshot_of
-from tests.browser.helpers import assert_accessible, sign_in
+from tests.browser.helpers import assert_accessible, nav_link, sign_in
 
 
 def finalised_intake(name: str, kept_note: str, discarded_note: str) -> Intake:
@@ -55,7 +55,7 @@ def test_the_privacy_officer_reads_the_minimisation_overview(
 ) -> None:
     finalised_intake("Browser Overzicht", "x", "y")
     sign_in(page, "privacy")
-    page.get_by_role("link", name="Minimalisatie").click()
+    nav_link(page, "Minimalisatie").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Minimalisatie-overzicht"
     assert page.locator("svg.overview-chart").count() == 1
@@ -73,7 +73,7 @@ def test_the_privacy_officer_answers_an_access_request_and_erasure_is_blocked(
 ) -> None:
     intake = finalised_intake("Browser Inzage", "KANARIE-I-BEWAARD", "KANARIE-I-WEG")
     sign_in(page, "privacy")
-    page.get_by_role("link", name="Verzoeken inwoner").click()
+    nav_link(page, "Verzoeken inwoner").click()
     page.wait_for_load_state()
     assert_accessible(page)
     page.get_by_label("Zoek een inwoner").fill("Browser Inzage")
