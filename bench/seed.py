@@ -187,7 +187,7 @@ def intakes(
 def audit_events(count: int, *, seed: int = 1) -> int:
     """Append `count` realistic events to the chain with COPY, each with a valid hash
     linking to the one before (so verify_audit would accept them); return the last id."""
-    from audit.chain import GENESIS_HASH, event_hash
+    from audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
 
     rng = random.Random(seed)
     with connection.cursor() as cursor:
@@ -197,25 +197,8 @@ def audit_events(count: int, *, seed: int = 1) -> int:
     prev = head[1] if head else GENESIS_HASH
     start = datetime.now(UTC) - timedelta(days=30)
     actions = ("read", "search", "update", "finalise", "discard", "create")
-    columns = (
-        "id",
-        "ts",
-        "actor_id",
-        "actor",
-        "actor_role",
-        "on_behalf_of",
-        "action",
-        "object_type",
-        "object_id",
-        "resident_ref",
-        "purpose",
-        "outcome",
-        "source_ip",
-        "request_id",
-        "detail",
-        "prev_hash",
-        "hash",
-    )
+    # The hashed fields in their fixed order, framed by the row id and the event's own hash.
+    columns = ("id", *HASHED_FIELDS, "hash")
 
     def rows() -> Iterator[tuple]:
         nonlocal prev
