@@ -67,9 +67,7 @@ def reassign(
             Action.REASSIGN,
             request=request,
             actor=by_user,
-            obj=intake,
-            resident_ref=str(intake.resident.ref),
-            purpose=intake.framework,
+            **intake.audit_subject(),
             detail={
                 "from_user_id": old.pk,
                 "to_user_id": to_user.pk,

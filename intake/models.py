@@ -123,6 +123,13 @@ class Intake(models.Model):
     def is_draft(self) -> bool:
         return self.status == IntakeStatus.DRAFT
 
+    def audit_subject(self) -> dict[str, object]:
+        """What an audit event says about this intake: object, pseudonymous resident, purpose.
+
+        For `audit.events.record(action, **intake.audit_subject(), ...)`; never a value.
+        """
+        return {"obj": self, "resident_ref": str(self.resident.ref), "purpose": self.framework}
+
     @property
     def instrument(self) -> Instrument:
         return instrument(self.instrument_version)

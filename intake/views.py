@@ -189,9 +189,7 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
     record(
         Action.READ,
         request=request,
-        obj=intake,
-        resident_ref=str(intake.resident.ref),
-        purpose=intake.framework,
+        **intake.audit_subject(),
         detail={"page": "detail"},
     )
     rows = _profile_rows(intake)
@@ -260,9 +258,7 @@ def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
                     record(
                         Action.UPDATE,
                         request=request,
-                        obj=intake,
-                        resident_ref=str(intake.resident.ref),
-                        purpose=intake.framework,
+                        **intake.audit_subject(),
                         detail={"domains_changed": result.changed_domains},
                     )
                     messages.success(request, _("Het concept is opgeslagen."))
@@ -294,9 +290,7 @@ def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
         record(
             Action.READ,
             request=request,
-            obj=intake,
-            resident_ref=str(intake.resident.ref),
-            purpose=intake.framework,
+            **intake.audit_subject(),
             detail={"page": "form"},
         )
     return render(

@@ -70,9 +70,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     record(
         Action.PREVIEW,
         request=request,
-        obj=intake,
-        resident_ref=str(intake.resident.ref),
-        purpose=intake.framework,
+        **intake.audit_subject(),
         detail={"ready": "problem" not in context},
     )
     return render(request, "minimisation/preview.html", context)
