@@ -23,6 +23,7 @@ from intake.access import (
     CASEWORK_ROLES,
     CHANGE_INTAKE,
     VIEW_INTAKE,
+    count_visible_intakes,
     get_intake_for,
     get_resident_for,
     require_role,
@@ -41,6 +42,7 @@ from intake.forms import (
 )
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
+from intake.paging import CountedPaginator
 from intake.roles import CONSULENT, has_role
 
 PAGE_SIZE = 20
@@ -80,7 +82,11 @@ def intake_list(request: HttpRequest) -> HttpResponse:
                 intakes = intakes.filter(**{name: form.cleaned_data[name]})
                 used.append(name)
     source = request.POST if searching else request.GET
-    page = Paginator(intakes, PAGE_SIZE).get_page(source.get("pagina"))
+    if used:
+        paginator = Paginator(intakes, PAGE_SIZE)
+    else:
+        paginator = CountedPaginator(intakes, PAGE_SIZE, count=count_visible_intakes(request.user))
+    page = paginator.get_page(source.get("pagina"))
     # Never the search term: it can be a name. Only whether and how was searched.
     record(
         Action.SEARCH,
