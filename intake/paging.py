@@ -1,15 +1,23 @@
 """Paging the intake list."""
 
-from collections.abc import Sequence
-from typing import Any
+from django.core.paginator import Page, Paginator
 
-from django.core.paginator import Paginator
+from intake.querysets import IntakeQuerySet
 
 
-class CountedPaginator(Paginator):
-    """A Paginator told its total up front, for when a cheaper query than COUNT(*) over the
-    page's own query knows it (intake.access.count_visible_intakes for the unfiltered list)."""
+class IntakePaginator(Paginator):
+    """Pages of intakes, newest change first, each page one query (IntakeQuerySet.page_rows).
 
-    def __init__(self, object_list: Sequence[Any], per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property: pre-filled
+    `count` may be given up front when a cheaper query than COUNT(*) over the list's own
+    query knows it (intake.access.count_visible_intakes for the unfiltered list).
+    """
+
+    def __init__(self, intakes: IntakeQuerySet, per_page: int, *, count: int | None = None) -> None:
+        super().__init__(intakes, per_page)
+        if count is not None:
+            self.__dict__["count"] = count  # Paginator.count is a cached_property: pre-filled
+
+    def page(self, number: int | str) -> Page:
+        number = self.validate_number(number)
+        offset = (number - 1) * self.per_page
+        return self._get_page(self.object_list.page_rows(offset, self.per_page), number, self)
