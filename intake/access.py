@@ -9,7 +9,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from guardian.shortcuts import assign_perm
@@ -80,6 +80,22 @@ def visible_intakes(user: User, codename: str = VIEW_INTAKE) -> QuerySet[Intake]
         codename,
         IntakeUserObjectPermission,
         IntakeGroupObjectPermission,
+    )
+
+
+def with_intake_permission(
+    queryset: QuerySet[Intake], user: User, codename: str, name: str
+) -> QuerySet[Intake]:
+    """`queryset` with a boolean column `name`: whether `user` holds `codename` on each row.
+
+    The detail page asks "may this user also change it?" in the query that fetches the
+    intake, instead of a query of its own.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return queryset.annotate(**{name: Value(False, output_field=BooleanField())})
+    ids = _permitted_ids(user, codename, IntakeUserObjectPermission, IntakeGroupObjectPermission)
+    return queryset.annotate(
+        **{name: ExpressionWrapper(Q(pk__in=ids), output_field=BooleanField())}
     )
 
 

@@ -28,6 +28,7 @@ from intake.access import (
     require_role,
     visible_intakes,
     visible_residents,
+    with_intake_permission,
 )
 from intake.capture import create_intake, create_reassessment, save_assessment
 from intake.chart import bar_chart
@@ -188,7 +189,10 @@ def _create_intake(
 
 @login_required
 def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    intake = get_intake_for(request.user, pk, VIEW_INTAKE, queryset=_with_assessments())
+    with_change = with_intake_permission(
+        _with_assessments(), request.user, CHANGE_INTAKE, "user_may_change"
+    )
+    intake = get_intake_for(request.user, pk, VIEW_INTAKE, queryset=with_change)
     record(
         Action.READ,
         request=request,
@@ -197,7 +201,6 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
     )
     rows = _profile_rows(intake)
     chart = bar_chart([(row["name"], row["score"]) for row in rows])
-    may_change = visible_intakes(request.user, CHANGE_INTAKE).filter(pk=intake.pk).exists()
     return render(
         request,
         "intake/intake_detail.html",
@@ -205,7 +208,7 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "intake": intake,
             "rows": rows,
             "chart": chart,
-            "may_change": may_change and intake.is_draft,
+            "may_change": intake.user_may_change and intake.is_draft,
             "may_reassess": has_role(request.user, CONSULENT),
             "has_previous": intake.previous is not None,
         },

@@ -12,6 +12,7 @@ from intake.access import (
     team_intakes_for,
     visible_intakes,
     visible_residents,
+    with_intake_permission,
 )
 from intake.models import (
     Intake,
@@ -116,6 +117,21 @@ def test_the_visible_count_of_a_signed_out_or_inactive_user_is_zero(demo_users: 
     assert count_visible_intakes(AnonymousUser()) == 0
     demo_users["consulent"].is_active = False
     assert count_visible_intakes(demo_users["consulent"]) == 0
+
+
+def test_the_change_column_says_who_may_change_the_fetched_intake(demo_users: dict) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    intake = make_intake(demo_users["consulent"], _team_noord())
+
+    def may_change(user: object) -> bool:
+        rows = with_intake_permission(Intake.objects.all(), user, "change_intake", "may")
+        return rows.get(pk=intake.pk).may
+
+    assert may_change(demo_users["consulent"]) is True
+    assert may_change(demo_users["teamleider"]) is False  # sees it, may not change it
+    assert may_change(demo_users["consulent2"]) is False
+    assert may_change(AnonymousUser()) is False
 
 
 def test_deleting_an_intake_removes_its_permission_rows(demo_users: dict) -> None:
