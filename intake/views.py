@@ -31,7 +31,7 @@ from intake.access import (
     with_intake_permission,
 )
 from intake.capture import create_intake, create_reassessment, save_assessment
-from intake.chart import bar_chart
+from intake.chart import bar_chart, chart_svg
 from intake.definitions import definitions_by_domain
 from intake.forms import (
     AssessmentForm,
@@ -207,7 +207,7 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "intake": intake,
             "rows": rows,
-            "chart": chart,
+            "chart_svg": chart_svg(chart),
             "may_change": intake.user_may_change and intake.is_draft,
             "may_reassess": has_role(request.user, CONSULENT),
             "has_previous": intake.previous is not None,
