@@ -2,6 +2,10 @@
 
 from dataclasses import dataclass
 
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
 LABEL_WIDTH = 210
 BAR_AREA = 300
 ROW_HEIGHT = 28
@@ -52,4 +56,61 @@ def bar_chart(rows: list[tuple[str, int | None]]) -> BarChart:
         label_width=LABEL_WIDTH,
         bars=bars,
         ticks=ticks,
+    )
+
+
+def chart_svg(chart: BarChart) -> SafeString:
+    """The chart as inline SVG, labelled for screen readers (the table below the chart has
+    the same data). Built here rather than in the template: looping over the bars in the
+    template language was a fifth of the detail page's work (make bench, cProfile: 7,400
+    function calls per page)."""
+    ticks = format_html_join(
+        "",
+        '<line x1="{}" x2="{}" y1="16" y2="{}" class="zrm-grid"/>'
+        '<text x="{}" y="12" text-anchor="middle" class="zrm-tick">{}</text>',
+        ((x, x, chart.height, x, score) for score, x in chart.ticks),
+    )
+    not_discussed = _("niet besproken")
+    bars = format_html_join(
+        "",
+        '<text x="{}" y="{}" text-anchor="end" class="zrm-label">{}</text>{}',
+        (
+            (chart.label_width - 8, bar.text_y, bar.label, _bar_mark(chart, bar, not_discussed))
+            for bar in chart.bars
+        ),
+    )
+    return format_html(
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        'aria-labelledby="chart-title chart-desc" viewBox="0 0 {} {}" width="{}" height="{}" '
+        'class="zrm-chart-svg"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>'
+        "{}{}</svg>",
+        chart.width,
+        chart.height,
+        chart.width,
+        chart.height,
+        _("ZRM-profiel: score per domein"),
+        _(
+            "Staafdiagram met per domein de score van 1 tot en met 5; dezelfde gegevens staan "
+            "in de tabel hieronder."
+        ),
+        ticks,
+        bars,
+    )
+
+
+def _bar_mark(chart: BarChart, bar: Bar, not_discussed: str) -> SafeString:
+    if bar.score:
+        return format_html(
+            '<rect x="{}" y="{}" width="{}" height="{}" class="{}"/>',
+            chart.label_width,
+            bar.y,
+            bar.width,
+            BAR_HEIGHT,
+            bar.css_class,
+        )
+    return format_html(
+        '<text x="{}" y="{}" class="zrm-none">{}</text>',
+        chart.label_width + 6,
+        bar.text_y,
+        not_discussed,
     )

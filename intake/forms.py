@@ -13,14 +13,11 @@ from intake.capture import DomainValues
 from intake.field_help import help_text_for
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
 from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
+from intake.widgets import SearchInput, Select
 
 NOTES_MAX = 2000
 NOT_DISCUSSED = _("niet besproken")
 SCORE_CHOICES = [("", NOT_DISCUSSED)] + [(str(n), f"{n} – {label}") for n, label in SCALE]
-
-
-class SearchInput(forms.TextInput):
-    input_type = "search"
 
 
 class IntakeFilterForm(forms.Form):
@@ -38,13 +35,13 @@ class IntakeFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("alle"))] + IntakeStatus.choices,
-        widget=forms.Select(attrs={"class": "select form-select"}),
+        widget=Select(attrs={"class": "select form-select"}),
     )
     framework = forms.ChoiceField(
         label=_("Wettelijk kader"),
         required=False,
         choices=[("", _("alle"))] + Framework.choices,
-        widget=forms.Select(attrs={"class": "select form-select"}),
+        widget=Select(attrs={"class": "select form-select"}),
     )
 
     def full_clean(self) -> None:

@@ -26,14 +26,23 @@ class ResidentQuerySet(models.QuerySet):
 
 
 class IntakeQuerySet(models.QuerySet):
-    def for_list(self) -> "IntakeQuerySet":
-        """Everything the list page shows, newest change first: the page's intakes in one
-        query, their residents in a second one. Not a join: PostgreSQL joined the resident
-        (and the caseworker, which the list does not show) to every visible intake before
-        sorting for the page, 9,000 buffer reads for a caseworker with 1,000 intakes; this
-        way it joins the page's 20 (EXPLAIN ANALYZE, 100k intakes, 1,000 visible:
-        9,015 buffers and 11.8 ms before, 4,015 and 6.5 ms now)."""
-        return self.prefetch_related("resident").order_by("-updated_at", "-pk")
+    def newest_first(self) -> "IntakeQuerySet":
+        """The list's order: newest change first, the id breaking ties (a stable order for
+        paging)."""
+        return self.order_by("-updated_at", "-pk")
+
+    def page_rows(self, offset: int, limit: int) -> list:
+        """One page of the list with each intake's resident, in one query.
+
+        The page's ids are sorted and cut in a subquery that reads only (id, updated_at),
+        then the 20 rows are joined to their residents. Joining first made PostgreSQL join
+        the resident (and the caseworker) to every visible intake before sorting, 9,000
+        buffer reads for a caseworker with 1,000 intakes; prefetching the residents instead
+        cost a second query per page (make bench, 100k intakes, 1,000 visible).
+        """
+        ids = self.newest_first().values("pk")[offset : offset + limit]
+        rows = self.model.objects.filter(pk__in=ids).select_related("resident")
+        return list(rows.newest_first())
 
     def search(self, term: str) -> "IntakeQuerySet":
         """By resident name (contains) or by the resident's pseudonymous reference."""

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
@@ -23,14 +22,16 @@ from intake.access import (
     CASEWORK_ROLES,
     CHANGE_INTAKE,
     VIEW_INTAKE,
+    count_visible_intakes,
     get_intake_for,
     get_resident_for,
     require_role,
     visible_intakes,
     visible_residents,
+    with_intake_permission,
 )
 from intake.capture import create_intake, create_reassessment, save_assessment
-from intake.chart import bar_chart
+from intake.chart import bar_chart, chart_svg
 from intake.definitions import definitions_by_domain
 from intake.forms import (
     AssessmentForm,
@@ -41,6 +42,7 @@ from intake.forms import (
 )
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
+from intake.paging import IntakePaginator
 from intake.roles import CONSULENT, has_role
 
 PAGE_SIZE = 20
@@ -69,7 +71,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user, *CASEWORK_ROLES)
     searching = request.method == "POST"
     form = IntakeFilterForm(request.POST if searching else None)
-    intakes = visible_intakes(request.user).for_list()
+    intakes = visible_intakes(request.user).newest_first()
     used: list[str] = []
     if searching and form.is_valid():
         if form.cleaned_data["q"]:
@@ -80,7 +82,9 @@ def intake_list(request: HttpRequest) -> HttpResponse:
                 intakes = intakes.filter(**{name: form.cleaned_data[name]})
                 used.append(name)
     source = request.POST if searching else request.GET
-    page = Paginator(intakes, PAGE_SIZE).get_page(source.get("pagina"))
+    # Unfiltered, the permission rows alone give the count (flat as the table grows).
+    count = None if used else count_visible_intakes(request.user)
+    page = IntakePaginator(intakes, PAGE_SIZE, count=count).get_page(source.get("pagina"))
     # Never the search term: it can be a name. Only whether and how was searched.
     record(
         Action.SEARCH,
@@ -185,7 +189,10 @@ def _create_intake(
 
 @login_required
 def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    intake = get_intake_for(request.user, pk, VIEW_INTAKE, queryset=_with_assessments())
+    with_change = with_intake_permission(
+        _with_assessments(), request.user, CHANGE_INTAKE, "user_may_change"
+    )
+    intake = get_intake_for(request.user, pk, VIEW_INTAKE, queryset=with_change)
     record(
         Action.READ,
         request=request,
@@ -194,15 +201,14 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
     )
     rows = _profile_rows(intake)
     chart = bar_chart([(row["name"], row["score"]) for row in rows])
-    may_change = visible_intakes(request.user, CHANGE_INTAKE).filter(pk=intake.pk).exists()
     return render(
         request,
         "intake/intake_detail.html",
         {
             "intake": intake,
             "rows": rows,
-            "chart": chart,
-            "may_change": may_change and intake.is_draft,
+            "chart_svg": chart_svg(chart),
+            "may_change": intake.user_may_change and intake.is_draft,
             "may_reassess": has_role(request.user, CONSULENT),
             "has_previous": intake.previous is not None,
         },

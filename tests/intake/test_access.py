@@ -7,10 +7,12 @@ from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from intake.access import (
+    count_visible_intakes,
     get_intake_for,
     team_intakes_for,
     visible_intakes,
     visible_residents,
+    with_intake_permission,
 )
 from intake.models import (
     Intake,
@@ -87,6 +89,49 @@ def test_the_intake_list_is_one_query_whatever_the_number_of_intakes(demo_users:
     with CaptureQueriesContext(connection) as queries:
         assert len(list(team_intakes_for(demo_users["teamleider"]))) == 5
     assert len(queries) == 1
+
+
+def test_the_visible_count_equals_the_visible_list_for_every_role(demo_users: dict) -> None:
+    noord = _team_noord()
+    for _ in range(3):
+        make_intake(demo_users["consulent"], noord)
+    shared = make_intake(demo_users["consulent2"], noord)
+    # One intake seen through the user's own row and a group row counts once.
+    IntakeGroupObjectPermission.objects.create(
+        group=Group.objects.get(name=CONSULENT),
+        permission=Permission.objects.get(codename="view_intake"),
+        content_object=shared,
+    )
+    make_intake(make_caseworker("consulent-zuid", team("Zuid")), team("Zuid"))
+    for user in demo_users.values():
+        assert count_visible_intakes(user) == visible_intakes(user).count(), user.username
+    assert count_visible_intakes(demo_users["consulent"]) == 4
+    assert count_visible_intakes(demo_users["teamleider"]) == 4
+    assert count_visible_intakes(demo_users["privacy"]) == 0
+
+
+def test_the_visible_count_of_a_signed_out_or_inactive_user_is_zero(demo_users: dict) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    make_intake(demo_users["consulent"], _team_noord())
+    assert count_visible_intakes(AnonymousUser()) == 0
+    demo_users["consulent"].is_active = False
+    assert count_visible_intakes(demo_users["consulent"]) == 0
+
+
+def test_the_change_column_says_who_may_change_the_fetched_intake(demo_users: dict) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    intake = make_intake(demo_users["consulent"], _team_noord())
+
+    def may_change(user: object) -> bool:
+        rows = with_intake_permission(Intake.objects.all(), user, "change_intake", "may")
+        return rows.get(pk=intake.pk).may
+
+    assert may_change(demo_users["consulent"]) is True
+    assert may_change(demo_users["teamleider"]) is False  # sees it, may not change it
+    assert may_change(demo_users["consulent2"]) is False
+    assert may_change(AnonymousUser()) is False
 
 
 def test_deleting_an_intake_removes_its_permission_rows(demo_users: dict) -> None:
