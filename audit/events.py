@@ -85,7 +85,7 @@ def record_many(events: list[dict[str, Any]]) -> list[AuditEvent]:
             fields["hash"] = prev = event_hash(fields)
         if connection.vendor == "postgresql":
             ids = _insert_as_json(rows)
-            return [_stored(pk, fields) for pk, fields in zip(ids, rows, strict=True)]
+            return [_returned_event(pk, fields) for pk, fields in zip(ids, rows, strict=True)]
         # The plain base manager: AuditEventQuerySet refuses bulk_create because it
         # would skip the lock above, which is held here.
         return AuditEvent._base_manager.bulk_create([AuditEvent(**fields) for fields in rows])
@@ -100,16 +100,16 @@ def _insert_as_json(rows: list[dict[str, Any]]) -> list[int]:
     hashed: timestamps as ISO text with microseconds, the detail as the same JSON.
     Ids are taken in the order the rows were written, so id order stays chain order.
     """
-    columns = _insert_columns()
+    columns = _json_columns()
     payload = json.dumps(
         [{**fields, "ts": canonical_ts(fields["ts"])} for fields in rows], ensure_ascii=False
     )
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(columns), [payload])
+        cursor.execute(_json_insert_sql(columns), [payload])
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _insert_columns() -> list[tuple[str, str]]:
+def _json_columns() -> list[tuple[str, str]]:
     """(column, type in the JSON record) for every stored field but the id."""
     return [
         (
@@ -121,7 +121,7 @@ def _insert_columns() -> list[tuple[str, str]]:
     ]
 
 
-def _insert_sql(columns: list[tuple[str, str]]) -> str:
+def _json_insert_sql(columns: list[tuple[str, str]]) -> str:
     quote = connection.ops.quote_name
     names = ", ".join(quote(column) for column, _type in columns)
     record = ", ".join(f"{quote(column)} {sql_type}" for column, sql_type in columns)
@@ -135,7 +135,7 @@ def _insert_sql(columns: list[tuple[str, str]]) -> str:
     )
 
 
-def _stored(pk: int, fields: dict[str, Any]) -> AuditEvent:
+def _returned_event(pk: int, fields: dict[str, Any]) -> AuditEvent:
     """The AuditEvent for a row just inserted, as bulk_create would hand it back."""
     event = AuditEvent(pk=pk, **fields)
     event._state.adding = False
