@@ -157,3 +157,51 @@ def test_events_written_together_with_record_many_continue_the_chain_and_verify(
     assert [e.hash for e in stored] == [first.hash, *(e.hash for e in batch)]
     assert stored[1].prev_hash == first.hash and stored[2].prev_hash == stored[1].hash
     assert verify()[0] == 0
+
+
+@pytest.mark.django_db
+def test_record_many_stores_the_same_rows_as_record_called_once_per_event(demo_users) -> None:
+    """record_many() inserts on its own on PostgreSQL (from one JSON array): every column
+    must come back as record() stores it, and the hashes must still verify."""
+    from django.db import transaction
+    from django.test import RequestFactory
+
+    from audit.events import record_many
+    from audit.models import Outcome
+
+    request = RequestFactory(REMOTE_ADDR="::ffff:192.0.2.7").get("/")
+    request.request_id = "req-42"
+    user = demo_users["consulent"]
+    events = [
+        {"action": Action.DISCARD, "actor": user, "resident_ref": RESIDENT_REF, "purpose": "wmo"},
+        {
+            "action": Action.READ,
+            "request": request,
+            "obj": user,
+            "outcome": Outcome.DENIED,
+            "on_behalf_of": "één \"aanhalings\" teken \\ en 'dat'",
+            "detail": {"nested": {"list": [1, "twee", None, True]}, "é": "ü\n\t"},
+        },
+        {"action": Action.PURGE, "actor": "command:purge", "object_type": "x", "object_id": 9},
+    ]
+
+    def stored() -> list[dict]:
+        return [
+            {k: v for k, v in e.items() if k not in ("id", "ts", "prev_hash", "hash")}
+            for e in AuditEvent.objects.order_by("id").values()
+        ]
+
+    with transaction.atomic():
+        for event in events:
+            record(**event)
+        one_by_one = stored()
+        transaction.set_rollback(True)
+    batch = record_many(events)
+    assert stored() == one_by_one
+    rows = list(AuditEvent.objects.order_by("id"))
+    assert [(e.pk, e.hash, e.prev_hash) for e in batch] == [
+        (e.pk, e.hash, e.prev_hash) for e in rows
+    ]
+    assert rows[0].prev_hash == GENESIS_HASH
+    assert all(event_hash(e.__dict__) == e.hash for e in rows)
+    assert verify()[0] == 0
