@@ -48,6 +48,10 @@ COLUMNS = (
 FORMATS = ("csv", "jsonl")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
 CHUNK_SIZE = 2000
+# COPY's rows are joined in smaller blocks (about 70 KB): while Python joins one, PostgreSQL
+# keeps sending into the socket buffers instead of waiting for it (1M events, timed by hand:
+# 2000-row blocks 5.1 s, 200-row blocks 3.9 s).
+COPY_BLOCK_ROWS = 200
 
 
 class ExportFilterError(ValueError):
@@ -275,7 +279,7 @@ def _csv_blocks_postgresql(events: QuerySet) -> Iterator[bytes]:
     with connection.cursor() as cursor, cursor.cursor.copy(sql, params) as copy:
         # One item per row (PostgreSQL sends each row as its own message), ending in LF.
         rows = iter(copy)
-        while block := list(itertools.islice(rows, CHUNK_SIZE)):
+        while block := list(itertools.islice(rows, COPY_BLOCK_ROWS)):
             text = b"".join(block)
             if text.count(b"\n") == len(block):
                 # No line break inside a cell: every LF ends a row.

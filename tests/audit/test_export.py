@@ -229,6 +229,7 @@ def test_the_csv_is_byte_for_byte_what_the_csv_module_writes(
     turns COPY's LF row ends into CRLF block by block, or row by row when a cell holds an
     LF), in one block and in blocks of two rows."""
     monkeypatch.setattr("audit.export.CHUNK_SIZE", chunk_size)
+    monkeypatch.setattr("audit.export.COPY_BLOCK_ROWS", chunk_size)
     if line_break_in_a_cell:
         write_events(1, on_behalf_of='kantoor "Noord", team\r\n2', detail={"a,b": 'x"y'})
     write_events(1, actor="command:plain", detail={})
