@@ -12,14 +12,18 @@ compares the result with json.dumps for awkward details.
 The column is generated and stored: PostgreSQL computes it on every INSERT (and on this
 migration's rewrite of the table), nobody can write it, and it always matches `detail`,
 which the hash chain covers. Computing it at export time instead was measured at 7-25 µs
-per row, several times what COPY spends on a whole row. The function is PL/pgSQL because a
+per row, several times what COPY spends on a whole row; at INSERT it costs about 25-50 µs
+per event (a flat or a nested detail, measured on the shared benchmark machine), next to
+an event's 1.6 ms. The function is PL/pgSQL because a
 recursive SQL-language function re-plans its body on every nested call (136 µs per row).
 `SET search_path FROM CURRENT` lets its recursive call resolve under pg_restore's empty
 search_path. The column is not on the Django model: only audit/export.py reads it, and
 SQLite (which has no such function) formats the detail in Python.
 
-If the function ever changes, stored values do not follow: a migration must rewrite the
-column (drop and add it again).
+Adding the column rewrites the table once, under an exclusive lock, so audit writes wait
+for this migration (48 s for a million events on the shared benchmark machine). If the
+function ever changes, stored values do not follow: a migration must rewrite the column
+(drop and add it again).
 """
 
 import importlib
@@ -37,16 +41,21 @@ LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
 SET search_path FROM CURRENT
 AS $$
 BEGIN
+    -- Only objects and arrays call back in: a scalar's jsonb text is already json.dumps's.
     CASE jsonb_typeof(detail)
     WHEN 'object' THEN
         RETURN '{' || coalesce((
             SELECT string_agg(
-                to_jsonb(key)::text || ': ' || audit_detail_json(value),
+                to_jsonb(key)::text || ': ' || CASE WHEN jsonb_typeof(value) IN ('object', 'array')
+                    THEN audit_detail_json(value) ELSE value::text END,
                 ', ' ORDER BY key COLLATE "C")
             FROM jsonb_each(detail)), '') || '}';
     WHEN 'array' THEN
         RETURN '[' || coalesce((
-            SELECT string_agg(audit_detail_json(value), ', ' ORDER BY position)
+            SELECT string_agg(
+                CASE WHEN jsonb_typeof(value) IN ('object', 'array')
+                    THEN audit_detail_json(value) ELSE value::text END,
+                ', ' ORDER BY position)
             FROM jsonb_array_elements(detail) WITH ORDINALITY AS element(value, position)),
             '') || ']';
     ELSE

@@ -85,6 +85,13 @@ def test_the_export_filters_by_action_resident_actor_and_period(write_events) ->
     assert actions("--actor", "command:seed") == ["read"]
     assert actions("--since", "2020-05-05", "--until", "2020-05-05") == ["create"]
     assert actions("--until", "2020-05-04") == []
+    # The CSV (COPY on PostgreSQL, with the filter's values merged into it) filters the same.
+    period = export("--format", "csv", "--since", "2020-05-05", "--until", "2020-05-05")
+    assert [r["action"] for r in csv.DictReader(io.StringIO(period, newline=""))] == ["create"]
+    by_actor = export("--format", "csv", "--actor", "command:seed", "--action", "read")
+    assert [r["actor"] for r in csv.DictReader(io.StringIO(by_actor, newline=""))] == [
+        "command:seed"
+    ]
 
 
 def test_every_export_writes_its_own_event_with_the_filter(write_events) -> None:
