@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from audit.export import CONTENT_TYPES, export_lines, record_export
+from audit.export import CONTENT_TYPES, export_bytes, record_export
 from audit.forms import ExportForm
 from intake.roles import PRIVACY_OFFICER, has_role
 
@@ -22,7 +22,7 @@ def export(request: HttpRequest) -> HttpResponse:
         flt = form.export_filter
         event = record_export(flt, fmt, via="browser", request=request)
         response = StreamingHttpResponse(
-            (line.encode() for line in export_lines(flt, fmt, through_id=event.pk)),
+            export_bytes(flt, fmt, through_id=event.pk),
             content_type=CONTENT_TYPES[fmt],
         )
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")

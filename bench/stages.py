@@ -160,6 +160,8 @@ def finalise(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
 
 
 def export(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
+    from django.db import connection
+
     from bench.export import copy_run, count_events, export_run
 
     rows: list[Row] = []
@@ -168,6 +170,11 @@ def export(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
         missing = size - count_events()
         if missing > 0:
             seed.audit_events(missing, seed=size)
+            # Settle the fresh rows first: the first scan after a bulk load sets every
+            # row's hint bits and writes the pages back, which made whichever contender ran
+            # first (ours) pay for the seeding; a production audit table is long settled.
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM (ANALYZE) audit_auditevent")
         repeat = max(1, args.repeat - 1) if size >= 1_000_000 else args.repeat
         ours = [export_run() for _ in range(repeat)]
         theirs = [copy_run() for _ in range(repeat)]

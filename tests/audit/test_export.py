@@ -85,6 +85,13 @@ def test_the_export_filters_by_action_resident_actor_and_period(write_events) ->
     assert actions("--actor", "command:seed") == ["read"]
     assert actions("--since", "2020-05-05", "--until", "2020-05-05") == ["create"]
     assert actions("--until", "2020-05-04") == []
+    # The CSV (COPY on PostgreSQL, with the filter's values merged into it) filters the same.
+    period = export("--format", "csv", "--since", "2020-05-05", "--until", "2020-05-05")
+    assert [r["action"] for r in csv.DictReader(io.StringIO(period, newline=""))] == ["create"]
+    by_actor = export("--format", "csv", "--actor", "command:seed", "--action", "read")
+    assert [r["actor"] for r in csv.DictReader(io.StringIO(by_actor, newline=""))] == [
+        "command:seed"
+    ]
 
 
 def test_every_export_writes_its_own_event_with_the_filter(write_events) -> None:
@@ -103,6 +110,26 @@ def test_the_export_can_go_to_a_file(write_events, tmp_path: Path) -> None:
     target = tmp_path / "audit.csv"
     assert export("--format", "csv", "--output", str(target)) == ""
     assert target.read_bytes().count(b"\r\n") == 4
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_stdout_text_stdout_bytes_and_a_file_get_the_same_export(
+    write_events, tmp_path: Path, fmt: str
+) -> None:
+    """The command writes bytes to a stream's binary side (sys.stdout.buffer), text to a
+    text-only stream, and bytes to --output; all three are the same export."""
+    write_events(1, on_behalf_of="namens é\r\n", detail={"é": "ü", "a": [1, {"z": None}]})
+    target = tmp_path / "audit"
+
+    text = export("--format", fmt)
+    binary = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="")
+    call_command("export_audit", "--format", fmt, stdout=binary)
+    call_command("export_audit", "--format", fmt, "--output", str(target))
+
+    # Each export adds its own event and exports through it: the later ones are longer.
+    assert binary.buffer.getvalue().startswith(text.encode())
+    assert target.read_bytes().startswith(text.encode())
+    assert "namens é" in text
 
 
 @pytest.mark.parametrize(
@@ -167,21 +194,82 @@ def test_every_csv_value_is_the_documented_formatting_of_the_stored_event(write_
     assert rows[3][0] == "2026-03-29T01:30:00.000005+00:00"
 
 
-def test_the_csv_is_byte_for_byte_what_the_csv_module_writes(write_events) -> None:
-    """PostgreSQL quotes the CSV cells itself (audit/export.py); quotes, commas and line
-    breaks in any column must come out exactly as csv.writer writes them."""
+# Details as awkward as record() lets them be (str, int, bool, None, lists, dicts):
+# keys whose code point order differs from jsonb's (length first), nesting at every
+# level, CSV's own specials, every control character, non-ASCII, big numbers.
+AWKWARD_DETAILS = [
+    {},
+    {"": "empty key", "b": 1, "aa": 2, "Z": 3, "é": 4, "z": 5, "zz": {"y": [], "x": {}}},
+    {"a,b": 'x"y', "quote": '"', "comma": ",", "both": '",', "semi": ";", "tab": "a\tb"},
+    {"k": "line\nbreak", "cr": "a\rb", "crlf": "a\r\nb", "é": ["ü", 1]},
+    {"controls": "".join(chr(c) for c in range(1, 32)) + "\x7f", "backslash": "\\ \\n /"},
+    {"ünïcödé": "€ 𝄞 😀 \u2028 \u2029 \ufeff 中文", "中": {"文": "字"}},
+    {"ints": [0, -1, 2**63, -(2**70), 10**30], "bools": [True, False, None], "n": -0},
+    {"nested": [{"b": [{"d": 1, "c": [{}, []]}], "a": None}, [[["deep"]]], [{"ba": 1, "c": 2}]]},
+    {"filter": {"since": "", "until": "", "actor": "", "resident_ref": "", "action": ""}},
+    {"long_key_first": 1, "k": 2, "page": "intake_detail", "domains_changed": ["werk"]},
+    {"s": " leading and trailing spaces ", "empty": "", "list": [""], "null": None},
+]
+
+
+def expected_csv() -> str:
+    """The export as csv.writer writes it from the stored events (the SQLite path's
+    formatting, _as_text_row(): detail as json.dumps with sorted keys)."""
     from audit.export import _as_text_row, build_filter, filtered_events
-
-    write_events(1, on_behalf_of='kantoor "Noord", team\r\n2', detail={"a,b": 'x"y'})
-    write_events(1, actor="command:plain", detail={})
-    write_events(1, purpose="wmo", detail={"k": "line\nbreak", "é": ["ü", 1]})
-
-    text = export("--format", "csv")
 
     expected = io.StringIO()
     writer = csv.writer(expected, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     events = filtered_events(build_filter()).values_list(*COLUMNS)
     writer.writerows(_as_text_row(row) for row in events)
-    assert text == expected.getvalue()
-    assert 'kantoor ""Noord"", team\r\n2' in text
+    return expected.getvalue()
+
+
+@pytest.mark.parametrize("line_break_in_a_cell", [True, False])
+@pytest.mark.parametrize("chunk_size", [2000, 2])
+def test_the_csv_is_byte_for_byte_what_the_csv_module_writes(
+    write_events, monkeypatch, line_break_in_a_cell: bool, chunk_size: int
+) -> None:
+    """On PostgreSQL, COPY writes the whole file (audit/export.py): quotes, commas and line
+    breaks in any column, and the detail with sorted keys, must come out exactly as
+    csv.writer writes them. With and without a line break inside a cell (the export
+    turns COPY's LF row ends into CRLF block by block, or row by row when a cell holds an
+    LF), in one block and in blocks of two rows."""
+    monkeypatch.setattr("audit.export.CHUNK_SIZE", chunk_size)
+    monkeypatch.setattr("audit.export.COPY_BLOCK_ROWS", chunk_size)
+    if line_break_in_a_cell:
+        write_events(1, on_behalf_of='kantoor "Noord", team\r\n2', detail={"a,b": 'x"y'})
+    write_events(1, actor="command:plain", detail={})
+    write_events(1, purpose="wmo", detail={"k": "line\nbreak", "é": ["ü", 1]})
+    for detail in AWKWARD_DETAILS:
+        write_events(1, on_behalf_of="", purpose="", resident_ref=RESIDENT_REF, detail=detail)
+
+    text = export("--format", "csv")
+
+    assert text == expected_csv()
+    assert ('kantoor ""Noord"", team\r\n2' in text) is line_break_in_a_cell
+    details = [row[12] for row in csv.reader(io.StringIO(text, newline=""))][1:]
+    assert details[-len(AWKWARD_DETAILS) - 1 : -1] == [
+        json.dumps(detail, ensure_ascii=False, sort_keys=True) for detail in AWKWARD_DETAILS
+    ]
+
+
+@pytest.mark.postgres
+def test_postgresql_stores_each_detail_as_the_export_writes_it(write_events) -> None:
+    """audit migration 0003: the generated detail_json column is json.dumps(detail,
+    ensure_ascii=False, sort_keys=True) of the stored detail, and nobody can set it."""
+    from django.db import DatabaseError, connection, transaction
+
+    events = [write_events(1, detail=detail)[0] for detail in AWKWARD_DETAILS]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, detail_json FROM audit_auditevent ORDER BY id")
+        stored = dict(cursor.fetchall())
+    for event, detail in zip(events, AWKWARD_DETAILS, strict=True):
+        assert stored[event.pk] == json.dumps(detail, ensure_ascii=False, sort_keys=True)
+        assert event.detail == detail
+    with (
+        pytest.raises(DatabaseError, match="generated column"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("INSERT INTO audit_auditevent (detail_json) VALUES ('{}')")

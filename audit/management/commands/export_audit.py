@@ -12,13 +12,16 @@ from audit.export import (
     ExportFilterError,
     build_filter,
     check_format,
-    export_lines,
+    export_bytes,
     parse_date,
     record_export,
 )
 
 
 class Command(BaseCommand):
+    # No system checks before an export (as Django's own dumpdata): they import every URLconf
+    # and view module, a fifth of a second per run that the export itself never uses.
+    requires_system_checks: list[str] = []
     help = (
         "Export the audit log. Columns: ts, actor, actor_role, on_behalf_of, action, "
         "object_type, object_id, resident_ref, purpose, outcome, source_ip, request_id, "
@@ -49,15 +52,22 @@ class Command(BaseCommand):
             raise CommandError(f"--{exc.field or 'input'}: {exc}", returncode=2) from None
 
         event = record_export(flt, fmt, via="command", actor=f"command:{_os_user()}")
-        lines = export_lines(flt, fmt, through_id=event.pk)
+        blocks = export_bytes(flt, fmt, through_id=event.pk)
         if options["output"]:
-            with Path(options["output"]).open("w", encoding="utf-8", newline="") as out:
-                out.writelines(lines)
-        else:
-            # self.stdout adds a newline per write and may translate endings: bypass it.
-            target = options.get("stdout") or sys.stdout
-            for line in lines:
-                target.write(line)
+            with Path(options["output"]).open("wb") as out:
+                out.writelines(blocks)
+            return
+        # self.stdout adds a newline per write and may translate endings: bypass it, and
+        # write the bytes as they are when the stream has a binary side.
+        target = options.get("stdout") or sys.stdout
+        binary = getattr(target, "buffer", None)
+        if binary is None:
+            for block in blocks:
+                target.write(block.decode())
+            return
+        target.flush()
+        binary.writelines(blocks)
+        binary.flush()
 
 
 def _os_user() -> str:
