@@ -3,13 +3,14 @@
 import datetime as dt
 import ipaddress
 import json
+import secrets
 import uuid
 from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest
 
-from audit.chain import GENESIS_HASH, event_hash
+from audit.chain import GENESIS_HASH, canonical, event_hash
 from audit.models import Action, AuditEvent, Outcome
 
 # Arbitrary but fixed key for the PostgreSQL advisory lock that serialises the
@@ -60,13 +61,84 @@ def record(
         object_type=object_type,
         object_id=object_id,
     )
-    with transaction.atomic():
+    # savepoint=False: inside a caller's transaction a savepoint would cost two round trips
+    # (SAVEPOINT, RELEASE) per event and buy nothing: nothing here catches a database error
+    # to carry on, so a failed INSERT dooms the caller's transaction either way.
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            return _append_postgresql(fields)
         prev = _lock_chain_head()
         fields["prev_hash"] = prev
         # Microsecond precision survives every backend, so the hash is re-computable.
         fields["ts"] = _now()
         fields["hash"] = event_hash(fields)
         return AuditEvent.objects.create(**fields)
+
+
+# Stands for prev_hash while the canonical bytes are built, so they can be cut in two
+# around it; random per process, so no detail can contain it by design.
+_PREV_MARK = secrets.token_hex(32)
+_PREV_MARK_JSON = json.dumps(_PREV_MARK).encode()
+
+# The head read, the chain link and the insert in one statement. Its snapshot is taken
+# when it starts, after the advisory lock was granted by the statement before it, so it
+# sees every event committed by the previous holder of the lock. The hash is SHA-256 over
+# the same canonical bytes audit.chain.event_hash() hashes: Python's canonical form with
+# the head's hash, as its JSON string, put in where _PREV_MARK was. A head that is not 64
+# lowercase hex digits (only a tampered row could be) would need JSON escaping: the hash
+# is then NULL and the NOT NULL column refuses the event instead of writing a wrong one.
+_INSERT_SQL = """
+WITH head AS (
+    SELECT COALESCE(
+        (SELECT hash FROM audit_auditevent ORDER BY id DESC LIMIT 1), %(genesis)s
+    ) AS prev
+)
+INSERT INTO audit_auditevent (
+    ts, actor_id, actor, actor_role, on_behalf_of, action, object_type, object_id,
+    resident_ref, purpose, outcome, source_ip, request_id, detail, prev_hash, hash
+)
+SELECT
+    %(ts)s, %(actor_id)s, %(actor)s, %(actor_role)s, %(on_behalf_of)s, %(action)s,
+    %(object_type)s, %(object_id)s, %(resident_ref)s, %(purpose)s, %(outcome)s,
+    %(source_ip)s::inet, %(request_id)s, %(detail)s::jsonb, head.prev,
+    CASE WHEN head.prev ~ '^[0-9a-f]{64}$'
+        THEN encode(sha256(%(before)s || convert_to('"' || head.prev || '"', 'UTF8')
+            || %(after)s), 'hex')
+    END
+FROM head
+RETURNING id, prev_hash, hash
+"""
+
+
+def _append_postgresql(fields: dict[str, Any]) -> AuditEvent:
+    """record()'s write on PostgreSQL: two round trips (the lock, then one INSERT that
+    reads the head and links to it) instead of four (lock, head read, INSERT, and the
+    savepoint around them). The same row and hash as the SQLite path's."""
+    with connection.cursor() as cursor:
+        # Its own statement, before the head is read: see _INSERT_SQL.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        # Microsecond precision survives every backend, so the hash is re-computable.
+        fields["ts"] = _now()
+        fields["prev_hash"] = _PREV_MARK
+        before, after = canonical(fields).split(_PREV_MARK_JSON)
+        cursor.execute(
+            _INSERT_SQL,
+            {
+                **fields,
+                "detail": json.dumps(fields["detail"]),
+                "before": before,
+                "after": after,
+                "genesis": GENESIS_HASH,
+            },
+        )
+        pk, fields["prev_hash"], fields["hash"] = cursor.fetchone()
+    # What verify_audit will compute: a disagreement rolls the event back.
+    if fields["hash"] != event_hash(fields):
+        raise RuntimeError("the database's chain hash differs from audit.chain.event_hash()")
+    event = AuditEvent(pk=pk, **fields)
+    event._state.adding = False  # noqa: SLF001 - stored, as after objects.create()
+    event._state.db = connection.alias  # noqa: SLF001
+    return event
 
 
 def record_many(events: list[dict[str, Any]]) -> list[AuditEvent]:
