@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.events import record, record_many
+from audit.events import record, record_many, record_together
 from audit.models import Action
 from intake.models import (
     DomainAssessment,
@@ -195,25 +195,32 @@ def _audit(
         "resident_ref": decision.resident_ref,
         "purpose": decision.framework,
     }
-    record(
-        Action.FINALISE,
-        **common,
-        detail={
-            "outcome": decision.outcome,
-            "policy_version": decision.policy_version,
-            "retention_until": decision_record.retention_until.isoformat(),
-            "kept": [[f.key, f.rule_id] for f in decision.kept],
-        },
-    )
-    if decision.discarded:
-        record(
-            Action.DISCARD,
+    events = [
+        {
+            "action": Action.FINALISE,
             **common,
-            detail={
-                "discarded": [[f.key, f.rule_id] for f in decision.discarded],
-                "counts": decision.discarded_counts(),
+            "detail": {
+                "outcome": decision.outcome,
+                "policy_version": decision.policy_version,
+                "retention_until": decision_record.retention_until.isoformat(),
+                "kept": [[f.key, f.rule_id] for f in decision.kept],
             },
+        }
+    ]
+    if decision.discarded:
+        events.append(
+            {
+                "action": Action.DISCARD,
+                **common,
+                "detail": {
+                    "discarded": [[f.key, f.rule_id] for f in decision.discarded],
+                    "counts": decision.discarded_counts(),
+                },
+            }
         )
+    # One chain lock and one INSERT for both events (PostgreSQL), the same chain as two
+    # record() calls.
+    record_together(events)
 
 
 def destroy_intake(intake: Intake, *, rule_id: str, today: dt.date, actor: Any = None) -> Destroyed:

@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from audit.chain import event_hash
-from audit.events import record
+from audit.events import record, record_together
 from audit.models import Action, AuditEvent
 from tests.audit.conftest import RESIDENT_REF, verify
 
@@ -48,6 +48,29 @@ def test_the_returned_event_is_the_stored_row_and_its_hash_recomputes(demo_users
     assert verify()[0] == 0
 
 
+def test_events_recorded_together_are_chained_as_one_by_one_and_are_what_was_stored(
+    db: None,
+) -> None:
+    first = record(Action.READ)
+    together = record_together(
+        [
+            {"action": Action.FINALISE, "resident_ref": RESIDENT_REF, "detail": DETAIL},
+            {"action": Action.DISCARD, "resident_ref": RESIDENT_REF, "detail": {"n": 2}},
+            {"action": Action.READ, "actor": "command:test", "object_id": 7},
+        ]
+    )
+    after = record(Action.READ)
+    stored = list(AuditEvent.objects.order_by("id"))
+    assert [e.pk for e in stored] == [e.pk for e in (first, *together, after)]
+    for event, row in zip((first, *together, after), stored, strict=True):
+        assert _columns(event) == _columns(row)
+        assert event_hash(row.__dict__) == row.hash
+    assert [e.prev_hash for e in stored[1:]] == [e.hash for e in stored[:-1]]
+    assert [e.action for e in together] == [Action.FINALISE, Action.DISCARD, Action.READ]
+    assert record_together([]) == []
+    assert verify()[0] == 0
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_record_inside_a_transaction_is_the_lock_then_one_insert() -> None:
@@ -61,6 +84,9 @@ def test_record_inside_a_transaction_is_the_lock_then_one_insert() -> None:
     assert len(statements) == 2, statements
     assert statements[0].startswith("SELECT pg_advisory_xact_lock(")
     assert "INSERT INTO audit_auditevent" in statements[1]
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        record_together([{"action": Action.READ}, {"action": Action.DISCARD}])
+    assert len(captured) == 2, [q["sql"] for q in captured]
     assert verify()[0] == 0
 
 
@@ -74,4 +100,6 @@ def test_a_head_whose_hash_is_not_hex_is_refused_rather_than_linked_wrongly() ->
     ).save()
     with pytest.raises(IntegrityError), transaction.atomic():
         record(Action.READ)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        record_together([{"action": Action.READ}, {"action": Action.READ}])
     assert AuditEvent.objects.count() == 2

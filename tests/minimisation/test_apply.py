@@ -254,10 +254,10 @@ def test_finalising_a_13_domain_intake_takes_a_fixed_number_of_statements(demo_u
     # BEGIN, the intake locked, the snapshot re-read under the lock (3), one DELETE of the
     # domains nothing is kept of (this intake keeps every column of the others and no
     # resident field is discarded, so no UPDATE of those), UPDATE of the intake, the
-    # decision record and its kept fields (2), the actor's role, per audit event the chain
-    # lock and one INSERT (2 x 2), COMMIT: 15. One more is a round trip added back (a
+    # decision record and its kept fields (2), the actor's role, the chain lock and one
+    # INSERT for both audit events (2), COMMIT: 13. One more is a round trip added back (a
     # savepoint, a statement per row, a separate chain-head read).
-    assert len(statements) <= 15, "\n".join(q["sql"][:90] for q in captured)
+    assert len(statements) <= 13, "\n".join(q["sql"][:90] for q in captured)
     assert statements.count("SAVEPOINT") == 0
     assert statements.count("COMMIT") == 1
     assert AuditEvent.objects.filter(action__in=[Action.FINALISE, Action.DISCARD]).count() == 2
