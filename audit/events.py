@@ -143,9 +143,9 @@ def _insert_sql(count: int) -> str:
 
 def _append_postgresql(rows: list[dict[str, Any]]) -> list[AuditEvent]:
     """The write on PostgreSQL: two round trips whatever the number of events (the lock,
-    then one INSERT that reads the head and links to it) instead of four per event (lock,
-    head read, INSERT, and the savepoint around them). The same rows and hashes as the
-    SQLite path's."""
+    then one INSERT that reads the head and links to it) instead of five per event inside
+    a caller's transaction (SAVEPOINT, lock, head read, INSERT, RELEASE). The same rows
+    and hashes as the SQLite path's."""
     params: dict[str, Any] = {"genesis": GENESIS_HASH}
     with connection.cursor() as cursor:
         # Its own statement, before the head is read: see _insert_sql().
