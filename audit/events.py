@@ -3,13 +3,14 @@
 import datetime as dt
 import ipaddress
 import json
+import secrets
 import uuid
 from typing import Any
 
 from django.db import connection, transaction
 from django.http import HttpRequest
 
-from audit.chain import GENESIS_HASH, canonical_ts, event_hash
+from audit.chain import GENESIS_HASH, canonical, canonical_ts, event_hash
 from audit.models import Action, AuditEvent, Outcome
 
 # Arbitrary but fixed key for the PostgreSQL advisory lock that serialises the
@@ -60,13 +61,123 @@ def record(
         object_type=object_type,
         object_id=object_id,
     )
-    with transaction.atomic():
+    # savepoint=False: inside a caller's transaction a savepoint would cost two round trips
+    # (SAVEPOINT, RELEASE) per event and buy nothing: nothing here catches a database error
+    # to carry on, so a failed INSERT dooms the caller's transaction either way.
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            return _append_postgresql([fields])[0]
         prev = _lock_chain_head()
         fields["prev_hash"] = prev
         # Microsecond precision survives every backend, so the hash is re-computable.
         fields["ts"] = _now()
         fields["hash"] = event_hash(fields)
         return AuditEvent.objects.create(**fields)
+
+
+def record_together(events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append a few events that belong to one action (finalise: FINALISE and DISCARD),
+    each dict holding record()'s keyword arguments with `action`. The same events and
+    chain as record() once per event; on PostgreSQL one lock and one INSERT for all of
+    them. (record_many() has the same contract and the three statements of the retention
+    sweep's batches; it could move onto this write too.)"""
+    if not events:
+        return []
+    rows = [_event_fields(**event) for event in events]
+    with transaction.atomic(savepoint=False):
+        if connection.vendor == "postgresql":
+            return _append_postgresql(rows)
+        stored = []
+        for fields in rows:
+            fields["prev_hash"] = _lock_chain_head()
+            fields["ts"] = _now()
+            fields["hash"] = event_hash(fields)
+            stored.append(AuditEvent.objects.create(**fields))
+        return stored
+
+
+# Stands for prev_hash while the canonical bytes are built, so they can be cut in two
+# around it; random per process, so no detail can contain it by design.
+_PREV_MARK = secrets.token_hex(32)
+_PREV_MARK_JSON = json.dumps(_PREV_MARK).encode()
+_COLUMNS = (
+    "ts, actor_id, actor, actor_role, on_behalf_of, action, object_type, object_id, "
+    "resident_ref, purpose, outcome, source_ip, request_id, detail, prev_hash, hash"
+)
+_VALUES = (
+    "(%(ts{n})s, %(actor_id{n})s, %(actor{n})s, %(actor_role{n})s, %(on_behalf_of{n})s, "
+    "%(action{n})s, %(object_type{n})s, %(object_id{n})s, %(resident_ref{n})s, "
+    "%(purpose{n})s, %(outcome{n})s, %(source_ip{n})s::inet, %(request_id{n})s, "
+    "%(detail{n})s::jsonb, (SELECT prev FROM link{n}), (SELECT hash FROM link{n}))"
+)
+# link{n}: event n's prev_hash (the head, or event n-1's hash) and its own hash: SHA-256
+# over the canonical bytes audit.chain.event_hash() hashes, which are Python's canonical
+# form with the previous hash, as its JSON string, put in where _PREV_MARK was. A previous
+# hash that is not 64 lowercase hex digits (only a tampered head could be) would need JSON
+# escaping: the hash is then NULL and the NOT NULL column refuses the events instead of
+# writing a wrong link.
+_LINK = (
+    "link{n} AS (SELECT prev, CASE WHEN prev ~ '^[0-9a-f]{{64}}$' THEN encode(sha256("
+    "%(before{n})s || convert_to('\"' || prev || '\"', 'UTF8') || %(after{n})s), 'hex') END "
+    "AS hash FROM (SELECT hash AS prev FROM link{p}) AS previous)"
+)
+
+
+def _insert_sql(count: int) -> str:
+    """One statement that reads the chain head and appends `count` events linked to it
+    and to each other. Its snapshot is taken when it starts, after the advisory lock was
+    granted by the statement before it, so it sees every event committed by the previous
+    holder of the lock."""
+    head = (
+        "link0 AS (SELECT COALESCE((SELECT hash FROM audit_auditevent "
+        "ORDER BY id DESC LIMIT 1), %(genesis)s) AS hash)"
+    )
+    links = ", ".join([head, *(_LINK.format(n=n, p=n - 1) for n in range(1, count + 1))])
+    values = ", ".join(_VALUES.format(n=n) for n in range(1, count + 1))
+    # VALUES rows are inserted, and their ids drawn, in the order written: the chain's order.
+    return (
+        f"WITH {links} INSERT INTO audit_auditevent ({_COLUMNS}) VALUES {values} "  # noqa: S608
+        "RETURNING id, prev_hash, hash"
+    )
+
+
+def _append_postgresql(rows: list[dict[str, Any]]) -> list[AuditEvent]:
+    """The write on PostgreSQL: two round trips whatever the number of events (the lock,
+    then one INSERT that reads the head and links to it) instead of five per event inside
+    a caller's transaction (SAVEPOINT, lock, head read, INSERT, RELEASE). The same rows
+    and hashes as the SQLite path's."""
+    params: dict[str, Any] = {"genesis": GENESIS_HASH}
+    with connection.cursor() as cursor:
+        # Its own statement, before the head is read: see _insert_sql().
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+        for n, fields in enumerate(rows, start=1):
+            # Microsecond precision survives every backend, so the hash is re-computable.
+            fields["ts"] = _now()
+            fields["prev_hash"] = _PREV_MARK
+            before, after = canonical(fields).split(_PREV_MARK_JSON)
+            params.update({f"{name}{n}": value for name, value in fields.items()})
+            params.update(
+                {
+                    f"detail{n}": json.dumps(fields["detail"]),
+                    f"before{n}": before,
+                    f"after{n}": after,
+                }
+            )
+        cursor.execute(_insert_sql(len(rows)), params)
+        stored = cursor.fetchall()
+    events = []
+    prev = stored[0][1]
+    for fields, (pk, prev_hash, digest) in zip(rows, stored, strict=True):
+        fields["prev_hash"], fields["hash"] = prev_hash, digest
+        # What verify_audit will compute: a disagreement rolls the events back.
+        if prev_hash != prev or digest != event_hash(fields):
+            raise RuntimeError("the database's chain link differs from audit.chain.event_hash()")
+        prev = digest
+        event = AuditEvent(pk=pk, **fields)
+        event._state.adding = False  # noqa: SLF001 - stored, as after objects.create()
+        event._state.db = connection.alias  # noqa: SLF001
+        events.append(event)
+    return events
 
 
 def record_many(events: list[dict[str, Any]]) -> list[AuditEvent]:

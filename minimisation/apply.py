@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.events import record, record_many
+from audit.events import record, record_many, record_together
 from audit.models import Action
 from intake.models import (
     DomainAssessment,
@@ -126,18 +126,25 @@ def apply(
 
 
 def _destroy_discarded(intake: Intake, decision: Decision) -> None:
-    by_domain: dict[str, list[str]] = {}
+    """Set-based: one DELETE for the domains nothing is kept of, one UPDATE per distinct
+    set of blanked columns (usually one), instead of reading the rows back and touching
+    each in its own statement. The rows are the ones snapshot_of() read under the same
+    intake lock, so the same rows go and the same columns are blanked as row by row."""
+    by_domain: dict[str, set[str]] = {}
     for f in decision.kept:
         if f.domain:
-            by_domain.setdefault(f.domain, []).append(f.field.split(".", 1)[1])
-    for assessment in intake.assessments.all():
-        kept = by_domain.get(assessment.domain, [])
-        if not kept:
-            assessment.delete()
-            continue
-        blanks = {name: value for name, value in DOMAIN_BLANK.items() if name not in kept}
-        if blanks:
-            DomainAssessment.objects.filter(pk=assessment.pk).update(**blanks)
+            by_domain.setdefault(f.domain, set()).add(f.field.split(".", 1)[1])
+    assessments = DomainAssessment.objects.filter(intake_id=intake.pk)
+    assessments.exclude(domain__in=by_domain).delete()
+    by_blanks: dict[tuple[str, ...], list[str]] = {}
+    for domain, kept in by_domain.items():
+        blanked = tuple(name for name in DOMAIN_BLANK if name not in kept)
+        if blanked:
+            by_blanks.setdefault(blanked, []).append(domain)
+    for blanked, domains in by_blanks.items():
+        assessments.filter(domain__in=domains).update(
+            **{name: DOMAIN_BLANK[name] for name in blanked}
+        )
     resident_discards = {
         f.field.split(".", 1)[1]: RESIDENT_BLANK[f.field.split(".", 1)[1]]
         for f in decision.discarded
@@ -188,25 +195,32 @@ def _audit(
         "resident_ref": decision.resident_ref,
         "purpose": decision.framework,
     }
-    record(
-        Action.FINALISE,
-        **common,
-        detail={
-            "outcome": decision.outcome,
-            "policy_version": decision.policy_version,
-            "retention_until": decision_record.retention_until.isoformat(),
-            "kept": [[f.key, f.rule_id] for f in decision.kept],
-        },
-    )
-    if decision.discarded:
-        record(
-            Action.DISCARD,
+    events = [
+        {
+            "action": Action.FINALISE,
             **common,
-            detail={
-                "discarded": [[f.key, f.rule_id] for f in decision.discarded],
-                "counts": decision.discarded_counts(),
+            "detail": {
+                "outcome": decision.outcome,
+                "policy_version": decision.policy_version,
+                "retention_until": decision_record.retention_until.isoformat(),
+                "kept": [[f.key, f.rule_id] for f in decision.kept],
             },
+        }
+    ]
+    if decision.discarded:
+        events.append(
+            {
+                "action": Action.DISCARD,
+                **common,
+                "detail": {
+                    "discarded": [[f.key, f.rule_id] for f in decision.discarded],
+                    "counts": decision.discarded_counts(),
+                },
+            }
         )
+    # One chain lock and one INSERT for both events (PostgreSQL), the same chain as two
+    # record() calls.
+    record_together(events)
 
 
 def destroy_intake(intake: Intake, *, rule_id: str, today: dt.date, actor: Any = None) -> Destroyed:

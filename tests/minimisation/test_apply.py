@@ -232,6 +232,37 @@ def test_two_concurrent_finalisations_give_exactly_one_decision(make_intake):
     assert intake.assessments.get().help_need == HelpNeed.CONFIRMED
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_finalising_a_13_domain_intake_takes_a_fixed_number_of_statements(demo_users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from intake.instrument import ZRM_2017
+
+    caseworker = demo_users["consulent"]
+    domains = {
+        code: (n % 5 + 1, "confirmed" if n % 5 < 2 else "none", f"toelichting {n}")
+        for n, code in enumerate(ZRM_2017.domain_codes)
+    }
+    intake = create_intake(caseworker, domains=domains)
+    decision = decision_for(intake)
+    assert decision.kept and decision.discarded
+    with CaptureQueriesContext(connection) as captured:
+        apply(decision, actor=caseworker)
+    statements = [q["sql"].split(None, 1)[0].upper() for q in captured]
+    # BEGIN, the intake locked, the snapshot re-read under the lock (3), one DELETE of the
+    # domains nothing is kept of (this intake keeps every column of the others and no
+    # resident field is discarded, so no UPDATE of those), UPDATE of the intake, the
+    # decision record and its kept fields (2), the actor's role, the chain lock and one
+    # INSERT for both audit events (2), COMMIT: 13. One more is a round trip added back (a
+    # savepoint, a statement per row, a separate chain-head read).
+    assert len(statements) <= 13, "\n".join(q["sql"][:90] for q in captured)
+    assert statements.count("SAVEPOINT") == 0
+    assert statements.count("COMMIT") == 1
+    assert AuditEvent.objects.filter(action__in=[Action.FINALISE, Action.DISCARD]).count() == 2
+
+
 # ---- property: apply, then decide again, keeps the same set ----------------------
 
 from django.db import transaction  # noqa: E402
@@ -271,4 +302,49 @@ def test_apply_then_decide_again_keeps_the_same_set_for_random_intakes(demo_user
         again = decide(snapshot_of(intake, TODAY), POLICY, TODAY)
         assert {f.key for f in again.kept} == {f.key for f in first.kept}
         assert not any(f.domain for f in again.discarded)
+        transaction.set_rollback(True)
+
+
+def _rows_as_row_by_row_destruction_left_them(before, decision):
+    """The reference: what apply() did before it went set-based (read every assessment,
+    delete it if nothing of its domain is kept, else blank its columns that are not kept)."""
+    kept_by_domain: dict[str, set[str]] = {}
+    for f in decision.kept:
+        if f.domain:
+            kept_by_domain.setdefault(f.domain, set()).add(f.field.split(".", 1)[1])
+    expected = []
+    for row in before:
+        kept = kept_by_domain.get(row["domain"])
+        if not kept:
+            continue
+        expected.append(
+            {
+                **row,
+                **{n: v for n, v in apply_module.DOMAIN_BLANK.items() if n not in kept},
+            }
+        )
+    return expected
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(spec=intake_specs())
+def test_set_based_destruction_leaves_the_rows_row_by_row_destruction_left(demo_users, spec):
+    framework, domains = spec
+    with transaction.atomic():
+        intake = create_intake(demo_users["consulent"], framework=framework, domains=domains)
+        other = create_intake(demo_users["consulent"], framework=framework, domains=domains)
+        rows = DomainAssessment.objects.order_by("domain")
+        before = list(rows.filter(intake=intake).values())
+        decision = decision_for(intake)
+        apply(decision)
+        assert list(rows.filter(intake=intake).values()) == (
+            _rows_as_row_by_row_destruction_left_them(before, decision)
+        )
+        # Another intake's rows with the same domains are untouched.
+        assert len(rows.filter(intake=other)) == len(domains)
         transaction.set_rollback(True)
