@@ -101,19 +101,25 @@ def purge(
         (DRAFT_EXPIRED_RULE, expired_drafts(now, policy), result.expired_drafts),
         (RETENTION_PASSED_RULE, past_retention(today), result.past_retention),
     ):
-        while True:
+        # The candidates' ids once, then batches of them, each re-checked and locked: a
+        # batch query of its own ("the first 200 expired by id") walked the id index past
+        # every live intake and every row already destroyed in this run, again for each
+        # batch (make bench: 0.19x a raw DELETE beside 100k live intakes, 0.34x without).
+        candidates = list(selection.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(candidates), batch_size):
             with transaction.atomic():
+                # Still matching (a draft finalised meanwhile is not destroyed); rows a
+                # parallel sweep holds are skipped, and are gone once it commits.
                 batch = list(
                     Intake.objects.select_for_update(skip_locked=True, of=("self",))
+                    .filter(pk__in=candidates[start : start + batch_size])
                     .filter(pk__in=selection.values("pk"))
-                    .order_by("pk")[:batch_size]
+                    .order_by("pk")
                 )
                 for destroyed in destroy_intakes(batch, rule_id=rule_id, today=today):
                     bucket.append(destroyed.intake_id)
                     result.assessments_deleted += destroyed.assessments
                     result.residents_deleted += int(destroyed.resident_deleted)
-            if len(batch) < batch_size:
-                break
     while True:
         with transaction.atomic():
             residents = list(

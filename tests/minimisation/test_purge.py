@@ -179,3 +179,26 @@ def test_two_expired_intakes_of_one_resident_in_one_batch_delete_the_resident_on
     discards = AuditEvent.objects.filter(action=Action.DISCARD).order_by("id")
     assert [e.detail["intake"] for e in discards] == [first.pk, second.pk]
     assert [e.detail["resident_deleted"] for e in discards] == [False, True]
+
+
+@pytest.mark.django_db
+def test_an_intake_finalised_while_the_sweep_runs_is_not_destroyed(make_intake, monkeypatch):
+    """The sweep lists its candidates once, then destroys them batch by batch: each batch
+    re-checks that its intakes still match (here: finalised after the listing)."""
+    from minimisation import sweep
+
+    first, second, third = (make_intake(domains={"financien": (2, "none", "x")}) for _ in "abc")
+    for intake in (first, second, third):
+        age(intake, 60)
+    real_destroy = sweep.destroy_intakes
+
+    def destroy_then_someone_finalises_the_second(batch, **kwargs):
+        destroyed = real_destroy(batch, **kwargs)
+        Intake.objects.filter(pk=second.pk).update(status="finalised")
+        return destroyed
+
+    monkeypatch.setattr(sweep, "destroy_intakes", destroy_then_someone_finalises_the_second)
+    result = sweep.purge(now=timezone.now(), batch_size=1)
+    assert result.expired_drafts == [first.pk, third.pk]
+    assert Intake.objects.filter(pk=second.pk).exists()
+    assert not Intake.objects.filter(pk__in=[first.pk, third.pk]).exists()
