@@ -29,6 +29,8 @@ test: $(VENV)/.dev-installed
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check --fix .

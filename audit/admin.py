@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.middleware import AUDITED_FLAG
 from audit.models import Action, AuditEvent
@@ -83,7 +84,12 @@ class AuditedAdminMixin:
             detail["object_id"] = str(object_id)[:20]
         if page == "changelist":
             detail["searched"] = searched
-        record(Action.ADMIN_VIEW, request=request, resident_ref=resident_ref, detail=detail)
+        record(
+            Action.ADMIN_VIEW,
+            AuditContext.for_request(request),
+            resident_ref=resident_ref,
+            detail=detail,
+        )
 
 
 @admin.register(AuditEvent)

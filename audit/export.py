@@ -20,10 +20,10 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Func, QuerySet, TextField
 from django.db.models.expressions import RawSQL
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from audit.chain import canonical_ts
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, AuditEvent
 
@@ -166,14 +166,12 @@ def record_export(
     fmt: str,
     *,
     via: str,
-    request: HttpRequest | None = None,
-    actor: object = None,
+    context: AuditContext,
 ) -> AuditEvent:
     """Every export writes its own event: who, which filter, which format, how."""
     return record(
         Action.EXPORT,
-        request=request,
-        actor=actor,
+        context,
         detail={"format": fmt, "via": via, "filter": flt.describe()},
     )
 

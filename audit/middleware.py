@@ -28,6 +28,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, Outcome
 
@@ -110,7 +111,7 @@ def _record_denial(request: HttpRequest, response: HttpResponse, reason: str) ->
         detail["object_id"] = object_id
     record(
         Action.ACCESS_DENIED,
-        request=request,
+        AuditContext.for_request(request),
         resident_ref=resident_ref,
         outcome=Outcome.DENIED,
         detail=detail,
@@ -145,7 +146,7 @@ def _record_admin_view(request: HttpRequest, response: HttpResponse) -> None:
     object_id = _as_int(match.kwargs.get("object_id", ""))
     if object_id:
         detail["object_id"] = object_id
-    record(Action.ADMIN_VIEW, request=request, detail=detail)
+    record(Action.ADMIN_VIEW, AuditContext.for_request(request), detail=detail)
 
 
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.chain import canonical_ts
+from audit.context import AuditContext
 from audit.events import CHAIN_LOCK_KEY, record
 from audit.models import Action, AuditEvent
 
@@ -65,7 +66,7 @@ def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> 
         count = doomed.count()
         event = record(
             Action.PRUNE,
-            actor=actor,
+            AuditContext.system(actor),
             detail={
                 "before": canonical_ts(cutoff),
                 "first_removed_id": first_removed["id"],

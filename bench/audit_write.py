@@ -8,6 +8,7 @@ import time
 
 from django.db import connection, transaction
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from bench.writer import write_events
@@ -23,6 +24,9 @@ def _save_loop(intakes: list[Intake]) -> float:
     return time.perf_counter() - start
 
 
+BENCH = AuditContext.system("command:bench")
+
+
 def _save_and_record_loop(intakes: list[Intake]) -> float:
     start = time.perf_counter()
     for intake in intakes:
@@ -31,6 +35,7 @@ def _save_and_record_loop(intakes: list[Intake]) -> float:
             intake.save(update_fields=["version", "updated_at"])
             record(
                 Action.UPDATE,
+                BENCH,
                 obj=intake,
                 resident_ref="00000000-0000-4000-8000-000000000000",
                 purpose=intake.framework,

@@ -20,7 +20,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from config.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
+from accounts.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 LUA = Path(__file__).resolve().parent / "wrk_report.lua"
@@ -38,7 +38,7 @@ def session_cookie(user_id: int) -> str:
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    # The session clock the sign-in view starts (config.middleware.start_session_clock);
+    # The session clock the sign-in view starts (accounts.middleware.start_session_clock);
     # a run is far shorter than the idle and absolute limits.
     store[SIGNED_IN_AT_KEY] = store[LAST_SEEN_KEY] = time.time()
     store.create()

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.capture import DomainValues, save_assessment
@@ -35,7 +36,7 @@ def save_seconds(ids: list[int]) -> float:
             result = save_assessment(intake, intake.version, values)
             record(
                 Action.UPDATE,
-                actor=intake.caseworker,
+                AuditContext.for_user(intake.caseworker),
                 obj=intake,
                 resident_ref=str(intake.resident.ref),
                 purpose=intake.framework,
@@ -52,7 +53,7 @@ def finalise_seconds(ids: list[int]) -> float:
     for intake in intakes:
         today = timezone.localdate()
         decision = decide(snapshot_of(intake, today), POLICY, today)
-        apply(decision, actor=caseworker)
+        apply(decision, context=AuditContext.for_user(caseworker), decided_by=caseworker)
     return time.perf_counter() - start
 
 

@@ -64,9 +64,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # Our apps, bottom layer first (README, "Layout").
+    "audit",
+    "accounts",
     "intake",
     "minimisation",
-    "audit",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -82,9 +85,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # After authentication: the session checks and the second factor act on request.user.
-    "config.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "config.middleware.RequireSecondFactorMiddleware",
+    "accounts.middleware.RequireSecondFactorMiddleware",
     # django-axes wants to be last, so it sees the lock-out decision of the login view.
     "axes.middleware.AxesMiddleware",
 ]
@@ -107,7 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "intake.context_processors.role",
+                "accounts.context_processors.role",
             ],
         },
     },
@@ -184,12 +187,12 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "config.throttling.locked_out"
-AXES_USERNAME_CALLABLE = "config.throttling.username_for_axes"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
+AXES_USERNAME_CALLABLE = "accounts.throttling.username_for_axes"
 # No log of successful sign-ins in axes' tables: the audit log records them.
 AXES_DISABLE_ACCESS_LOG = True
 # Axes' own log lines name the client; keep user names out of them.
-AXES_CLIENT_STR_CALLABLE = "config.throttling.client_str"
+AXES_CLIENT_STR_CALLABLE = "accounts.throttling.client_str"
 AXES_VERBOSE = False
 
 # Security headers, on in every environment.
@@ -226,6 +229,8 @@ if env_bool("TRUST_X_FORWARDED_PROTO", False):
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # Audit log: events older than this may be removed with `manage.py prune_audit`.
+# Audit events carry the actor's role; the accounts app knows roles (audit/context.py).
+AUDIT_ROLE_RESOLVER = "accounts.roles.role_of"
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 5 * 365, minimum=1)
 # Anonymous requests under these paths are logged as access denied (they hold resident data).
 AUDIT_RESIDENT_URL_PREFIXES = ("/intakes/", "/inwoners/", "/privacy/inwoners/")

@@ -16,8 +16,8 @@ urlpatterns = [
     path("intakes/", include("intake.urls")),
     path("beheer/", admin.site.urls),
     path("", include("minimisation.urls")),
-    path("audit/", include("audit.urls")),
-    path("privacy/", include("minimisation.urls_privacy")),
-    path("tweestapsverificatie/", include("config.urls_two_factor")),
+    path("audit/", include("privacy.urls_audit")),
+    path("privacy/", include("privacy.urls")),
+    path("tweestapsverificatie/", include("accounts.urls")),
     path("", include("intake.urls_team")),
 ]

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from config.middleware import start_session_clock
-from intake.roles import role_of
+from accounts.middleware import start_session_clock
+from accounts.roles import role_of
 
 logger = logging.getLogger(__name__)
 

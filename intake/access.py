@@ -8,12 +8,12 @@ resident never leaks.
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
 from django.http import Http404
 from guardian.shortcuts import assign_perm
 
+from accounts.roles import LEADS_PREFIX, leads_group_name
 from intake.models import (
     Intake,
     IntakeGroupObjectPermission,
@@ -22,7 +22,6 @@ from intake.models import (
     ResidentGroupObjectPermission,
     ResidentUserObjectPermission,
 )
-from intake.roles import CONSULENT, LEADS_PREFIX, TEAMLEIDER, leads_group_name, role_of
 
 VIEW_INTAKE = "view_intake"
 CHANGE_INTAKE = "change_intake"
@@ -201,15 +200,3 @@ def _as_uuid(value: object) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError:
         raise Http404 from None
-
-
-def require_role(user: User, *roles: str) -> None:
-    """The caseworker pages are for these roles only: 403 for any other role.
-
-    A 403 names no object, so it leaks nothing; objects themselves answer 404 above.
-    """
-    if role_of(user) not in roles:
-        raise PermissionDenied
-
-
-CASEWORK_ROLES = (CONSULENT, TEAMLEIDER)

@@ -9,15 +9,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.roles import CONSULENT
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.access import VIEW_RESIDENT, may_reassign
 from intake.models import Intake, IntakeUserObjectPermission
-from intake.roles import CONSULENT
 
 
 class ReassignmentError(ValueError):
@@ -43,7 +43,7 @@ def reassign(
     to_user: AbstractBaseUser,
     by_user: AbstractBaseUser,
     *,
-    request: HttpRequest | None = None,
+    context: AuditContext,
 ) -> Intake:
     """Make `to_user` the intake's caseworker, moving the permissions from the old one."""
     with transaction.atomic():
@@ -65,8 +65,7 @@ def reassign(
         intake.save(update_fields=["caseworker", "updated_at"])
         record(
             Action.REASSIGN,
-            request=request,
-            actor=by_user,
+            context,
             **intake.audit_subject(),
             detail={
                 "from_user_id": old.pk,

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from accounts.roles import teams_of
 from intake.access import grant_caseworker
 from intake.models import DomainAssessment, HelpNeed, Intake, IntakeStatus, Resident
-from intake.roles import teams_of
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.gates import role_required
+from accounts.roles import CASEWORK_ROLES, CONSULENT, has_role
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.access import (
-    CASEWORK_ROLES,
     CHANGE_INTAKE,
     VIEW_INTAKE,
     count_visible_intakes,
     get_intake_for,
     get_resident_for,
-    require_role,
     visible_intakes,
     visible_residents,
     with_intake_permission,
@@ -43,7 +44,6 @@ from intake.forms import (
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
 from intake.paging import IntakePaginator
-from intake.roles import CONSULENT, has_role
 
 PAGE_SIZE = 20
 RESIDENT_RESULTS = 20
@@ -57,18 +57,13 @@ def _with_assessments() -> Any:
     )
 
 
-def _require_caseworker(request: HttpRequest) -> None:
-    require_role(request.user, CONSULENT)
-
-
-@login_required
+@role_required(*CASEWORK_ROLES)
 @require_http_methods(["GET", "POST"])
 def intake_list(request: HttpRequest) -> HttpResponse:
     """The list; a search or filter arrives as POST so a name never appears in a URL.
 
     Paging through search results posts the same form again with another page number.
     """
-    require_role(request.user, *CASEWORK_ROLES)
     searching = request.method == "POST"
     form = IntakeFilterForm(request.POST if searching else None)
     intakes = visible_intakes(request.user).newest_first()
@@ -88,7 +83,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
     # Never the search term: it can be a name. Only whether and how was searched.
     record(
         Action.SEARCH,
-        request=request,
+        AuditContext.for_request(request),
         detail={
             "page": "intake_list",
             "searched": "q" in used,
@@ -103,10 +98,9 @@ def intake_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CONSULENT)
 @require_http_methods(["GET", "POST"])
 def intake_new(request: HttpRequest) -> HttpResponse:
-    _require_caseworker(request)
     resident: Resident | None = None
     ref = request.POST.get("inwoner") or request.GET.get("inwoner")
     if ref:
@@ -124,7 +118,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
         )
         record(
             Action.SEARCH,
-            request=request,
+            AuditContext.for_request(request),
             detail={"page": "resident_search", "searched": True, "results": len(found)},
         )
 
@@ -169,7 +163,12 @@ def _create_intake(
     with transaction.atomic():
         if resident is None:
             resident = resident_form.save()
-            record(Action.CREATE, request=request, obj=resident, resident_ref=str(resident.ref))
+            record(
+                Action.CREATE,
+                AuditContext.for_request(request),
+                obj=resident,
+                resident_ref=str(resident.ref),
+            )
         intake = create_intake(
             resident,
             request.user,
@@ -178,7 +177,7 @@ def _create_intake(
         )
         record(
             Action.CREATE,
-            request=request,
+            AuditContext.for_request(request),
             obj=intake,
             resident_ref=str(resident.ref),
             purpose=intake.framework,
@@ -195,7 +194,7 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
     intake = get_intake_for(request.user, pk, VIEW_INTAKE, queryset=with_change)
     record(
         Action.READ,
-        request=request,
+        AuditContext.for_request(request),
         **intake.audit_subject(),
         detail={"page": "detail"},
     )
@@ -263,7 +262,7 @@ def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
                 if result.saved:
                     record(
                         Action.UPDATE,
-                        request=request,
+                        AuditContext.for_request(request),
                         **intake.audit_subject(),
                         detail={"domains_changed": result.changed_domains},
                     )
@@ -295,7 +294,7 @@ def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
         )
         record(
             Action.READ,
-            request=request,
+            AuditContext.for_request(request),
             **intake.audit_subject(),
             detail={"page": "form"},
         )
@@ -306,10 +305,9 @@ def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-@login_required
+@role_required(CONSULENT)
 @require_POST
 def intake_reassess(request: HttpRequest, pk: str) -> HttpResponse:
-    _require_caseworker(request)
     previous = get_intake_for(
         request.user, pk, VIEW_INTAKE, queryset=Intake.objects.select_related("resident")
     )
@@ -317,7 +315,7 @@ def intake_reassess(request: HttpRequest, pk: str) -> HttpResponse:
     if created:
         record(
             Action.CREATE,
-            request=request,
+            AuditContext.for_request(request),
             obj=intake,
             resident_ref=str(previous.resident.ref),
             purpose=intake.framework,

@@ -2,16 +2,17 @@
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from intake.access import REASSIGN_INTAKE, VIEW_INTAKE, get_intake_for, team_intakes_for
+from accounts.gates import role_required
+from accounts.roles import TEAMLEIDER
+from audit.context import AuditContext
+from intake.access import VIEW_INTAKE, get_intake_for, team_intakes_for
 from intake.assignment import ReassignmentError, eligible_caseworkers, reassign
 from intake.models import Intake
 
@@ -37,17 +38,11 @@ class ReassignForm(forms.Form):
         self.fields["caseworker"].queryset = eligible_caseworkers(intake)
 
 
-def _require_team_lead(user: AbstractBaseUser) -> None:
-    # 403 for every id alike, so the answer never tells whether an intake exists.
-    if not user.has_perm(REASSIGN_INTAKE):
-        raise PermissionDenied
-
-
-@login_required
+# 403 for every id alike, so the answer never tells whether an intake exists.
+@role_required(TEAMLEIDER)
 @require_http_methods(["GET"])
 def team_intakes(request: HttpRequest) -> HttpResponse:
     """ "Intakes van mijn team": who has which intake, and its state; no scores, no notes."""
-    _require_team_lead(request.user)
     intakes = (
         team_intakes_for(request.user)
         .select_related("caseworker", "team")
@@ -65,10 +60,9 @@ def team_intakes(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/team_intakes.html", {"intakes": intakes})
 
 
-@login_required
+@role_required(TEAMLEIDER)
 @require_http_methods(["GET", "POST"])
 def reassign_intake(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_team_lead(request.user)
     intake = get_intake_for(
         request.user,
         pk,
@@ -78,7 +72,12 @@ def reassign_intake(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReassignForm(request.POST or None, intake=intake)
     if request.method == "POST" and form.is_valid():
         try:
-            reassign(intake, form.cleaned_data["caseworker"], request.user, request=request)
+            reassign(
+                intake,
+                form.cleaned_data["caseworker"],
+                request.user,
+                context=AuditContext.for_request(request),
+            )
         except ReassignmentError as error:
             form.add_error("caseworker", str(error))
         else:

@@ -13,12 +13,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection, models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.events import record, record_many, record_together
+from audit.context import AuditContext
+from audit.events import Event, append, record
 from audit.models import Action
 from intake.models import (
     DomainAssessment,
@@ -77,9 +78,9 @@ class Destroyed:
 def apply(
     decision: Decision,
     *,
+    context: AuditContext,
+    decided_by: AbstractBaseUser | None,
     policy: Policy = POLICY,
-    actor: Any = None,
-    request: HttpRequest | None = None,
 ) -> DecisionRecord:
     """Carry out `decision`: keep what it keeps, destroy the rest, record the decision."""
     with transaction.atomic():
@@ -113,9 +114,8 @@ def apply(
         intake.finalised_at = timezone.now()
         intake.version += 1
         intake.save(update_fields=["status", "outcome", "finalised_at", "version", "updated_at"])
-        decided_by = actor if actor is not None else getattr(request, "user", None)
         decision_record = _write_record(intake, decision, decided_by)
-        _audit(decision, intake, decision_record, actor=actor, request=request)
+        _audit(decision, intake, decision_record, context)
     logger.info(
         "intake %s finalised: %d kept, %d discarded",
         intake.pk,
@@ -181,58 +181,54 @@ def _write_record(intake: Intake, decision: Decision, decided_by: Any) -> Decisi
 
 
 def _audit(
-    decision: Decision,
-    intake: Intake,
-    decision_record: DecisionRecord,
-    *,
-    actor: Any,
-    request: HttpRequest | None,
+    decision: Decision, intake: Intake, decision_record: DecisionRecord, context: AuditContext
 ) -> None:
-    common = {
-        "request": request,
-        "actor": actor,
-        "obj": intake,
-        "resident_ref": decision.resident_ref,
-        "purpose": decision.framework,
-    }
+    def event(action: Action, detail: dict[str, Any]) -> Event:
+        return Event(
+            action=action,
+            context=context,
+            **Event.subject(intake),
+            resident_ref=decision.resident_ref,
+            purpose=decision.framework,
+            detail=detail,
+        )
+
     events = [
-        {
-            "action": Action.FINALISE,
-            **common,
-            "detail": {
+        event(
+            Action.FINALISE,
+            {
                 "outcome": decision.outcome,
                 "policy_version": decision.policy_version,
                 "retention_until": decision_record.retention_until.isoformat(),
                 "kept": [[f.key, f.rule_id] for f in decision.kept],
             },
-        }
+        )
     ]
     if decision.discarded:
         events.append(
-            {
-                "action": Action.DISCARD,
-                **common,
-                "detail": {
+            event(
+                Action.DISCARD,
+                {
                     "discarded": [[f.key, f.rule_id] for f in decision.discarded],
                     "counts": decision.discarded_counts(),
                 },
-            }
+            )
         )
-    # One chain lock and one INSERT for both events (PostgreSQL), the same chain as two
-    # record() calls.
-    record_together(events)
+    append(events)
 
 
-def destroy_intake(intake: Intake, *, rule_id: str, today: dt.date, actor: Any = None) -> Destroyed:
+def destroy_intake(
+    intake: Intake, *, rule_id: str, today: dt.date, context: AuditContext
+) -> Destroyed:
     """Destroy a whole intake, and its resident when no other intake refers to it.
 
     The caller holds the intake row locked inside a transaction (the sweep does).
     """
-    return destroy_intakes([intake], rule_id=rule_id, today=today, actor=actor)[0]
+    return destroy_intakes([intake], rule_id=rule_id, today=today, context=context)[0]
 
 
 def destroy_intakes(
-    intakes: list[Intake], *, rule_id: str, today: dt.date, actor: Any = None
+    intakes: list[Intake], *, rule_id: str, today: dt.date, context: AuditContext
 ) -> list[Destroyed]:
     """destroy_intake() for a batch: the same rows go, the same DISCARD event per intake,
     but each table is touched with one set-based statement per batch instead of one
@@ -319,22 +315,22 @@ def destroy_intakes(
         resident_ref = refs[intake.resident_id]
         count = assessments.get(intake.pk, 0)
         events.append(
-            {
-                "action": Action.DISCARD,
-                "actor": actor,
-                "resident_ref": resident_ref,
-                "purpose": intake.framework,
-                "detail": {
+            Event(
+                action=Action.DISCARD,
+                context=context,
+                resident_ref=resident_ref,
+                purpose=intake.framework,
+                detail={
                     "intake": intake.pk,
                     "rule": rule_id,
                     "assessments_deleted": count,
                     "resident_deleted": resident_deleted,
                 },
-            }
+            )
         )
         destroyed.append(Destroyed(intake.pk, resident_ref, count, resident_deleted))
-    # One DISCARD event per intake, as before, chained in one statement.
-    record_many(events)
+    # One DISCARD event per intake, chained in one statement.
+    append(events)
     return destroyed
 
 
@@ -393,7 +389,7 @@ def _release_fields_not_needed(resident_id: int, today: dt.date) -> None:
         ).delete()
 
 
-def destroy_orphan_resident(resident: Resident, *, rule_id: str, actor: Any = None) -> None:
+def destroy_orphan_resident(resident: Resident, *, rule_id: str, context: AuditContext) -> None:
     """Delete a resident no intake refers to (an intake form abandoned before saving)."""
     if not connection.in_atomic_block:
         raise RuntimeError("destroy_orphan_resident must run inside a transaction")
@@ -401,7 +397,7 @@ def destroy_orphan_resident(resident: Resident, *, rule_id: str, actor: Any = No
     _delete_resident(resident)
     record(
         Action.DISCARD,
-        actor=actor,
+        context,
         resident_ref=resident_ref,
         detail={"rule": rule_id, "resident_deleted": True},
     )
@@ -413,7 +409,9 @@ def _delete_resident(resident: Resident) -> None:
     resident.delete()
 
 
-def erase_resident(resident: Resident, *, rule_id: str, today: dt.date, actor: Any = None) -> int:
+def erase_resident(
+    resident: Resident, *, rule_id: str, today: dt.date, context: AuditContext
+) -> int:
     """Erase a resident on request (GDPR art. 17): every intake, then the resident.
 
     Goes through destroy_intake() and destroy_orphan_resident(), so an erasure
@@ -425,8 +423,8 @@ def erase_resident(resident: Resident, *, rule_id: str, today: dt.date, actor: A
         raise RuntimeError("erase_resident must run inside a transaction")
     intakes = list(Intake.objects.select_for_update().filter(resident=resident).order_by("pk"))
     for intake in intakes:
-        destroy_intake(intake, rule_id=rule_id, today=today, actor=actor)
+        destroy_intake(intake, rule_id=rule_id, today=today, context=context)
     left = Resident.objects.select_for_update().filter(pk=resident.pk).first()
     if left is not None:  # no intake referred to it (or none was left to delete it)
-        destroy_orphan_resident(left, rule_id=rule_id, actor=actor)
+        destroy_orphan_resident(left, rule_id=rule_id, context=context)
     return len(intakes)

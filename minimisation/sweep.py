@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.models import Intake, IntakeStatus, Resident
@@ -24,6 +25,7 @@ from minimisation.policy import POLICY, Policy
 DRAFT_EXPIRED_RULE = "CONCEPT-VERLOPEN"
 RETENTION_PASSED_RULE = "BEWAARTERMIJN-VERSTREKEN"
 ORPHAN_RESIDENT_RULE = "INWONER-ZONDER-INTAKE"
+SWEEP = AuditContext.system("command:purge")
 # Tables a sweep deletes from; VACUUM (ANALYZE) runs on these on PostgreSQL.
 TOUCHED_MODELS = ("intake.Intake", "intake.DomainAssessment", "intake.Resident")
 
@@ -76,6 +78,7 @@ def purge(
     batch_size: int = 200,
     dry_run: bool = False,
     policy: Policy = POLICY,
+    context: AuditContext = SWEEP,
 ) -> PurgeResult:
     today = timezone.localdate(now)
     result = PurgeResult()
@@ -116,7 +119,9 @@ def purge(
                     .filter(pk__in=selection.values("pk"))
                     .order_by("pk")
                 )
-                for destroyed in destroy_intakes(batch, rule_id=rule_id, today=today):
+                for destroyed in destroy_intakes(
+                    batch, rule_id=rule_id, today=today, context=context
+                ):
                     bucket.append(destroyed.intake_id)
                     result.assessments_deleted += destroyed.assessments
                     result.residents_deleted += int(destroyed.resident_deleted)
@@ -129,13 +134,14 @@ def purge(
             )
             for resident in residents:
                 result.orphan_residents.append(str(resident.ref))
-                destroy_orphan_resident(resident, rule_id=ORPHAN_RESIDENT_RULE)
+                destroy_orphan_resident(resident, rule_id=ORPHAN_RESIDENT_RULE, context=context)
         if len(residents) < batch_size:
             break
     touched = result.intakes or result.orphan_residents
     if touched:
         record(
             Action.PURGE,
+            context,
             detail={
                 "expired_drafts": len(result.expired_drafts),
                 "past_retention": len(result.past_retention),

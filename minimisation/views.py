@@ -2,18 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.gates import role_required
+from accounts.roles import PRIVACY_OFFICER
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.access import CHANGE_INTAKE, VIEW_INTAKE, get_intake_for
 from intake.models import Intake
-from intake.roles import PRIVACY_OFFICER, has_role
 from minimisation.apply import AlreadyFinalised, FinaliseError, apply
 from minimisation.decide import IntakeNotReady, decide
 from minimisation.models import DecisionRecord
@@ -69,7 +71,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         )
     record(
         Action.PREVIEW,
-        request=request,
+        AuditContext.for_request(request),
         **intake.audit_subject(),
         detail={"ready": "problem" not in context},
     )
@@ -86,7 +88,7 @@ def _finalise(request: HttpRequest, intake: Intake) -> HttpResponse:
     today = timezone.localdate()
     try:
         decision = decide(snapshot_of(intake, today), POLICY, today)
-        apply(decision, request=request)
+        apply(decision, context=AuditContext.for_request(request), decided_by=request.user)
     except IntakeNotReady as exc:
         messages.error(request, exc.message)
         return redirect("minimisation:preview", pk=intake.pk)
@@ -120,7 +122,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     record(
         Action.READ,
-        request=request,
+        AuditContext.for_request(request),
         obj=decision,
         resident_ref=decision.resident_ref,
         purpose=decision.framework,
@@ -139,12 +141,10 @@ def _rule_text(rule_id: str) -> str:
         return ""
 
 
-@login_required
+@role_required(PRIVACY_OFFICER, hide=True)
 @require_http_methods(["GET"])
 def processing_register(request: HttpRequest) -> HttpResponse:
     """The GDPR art. 30 register for the privacy officer; everyone else gets a 404."""
-    if not has_role(request.user, PRIVACY_OFFICER):
-        raise Http404
     fmt = request.GET.get("format", "")
     if fmt in ("md", "csv", "json"):
         content_types = {"md": "text/markdown", "csv": "text/csv", "json": "application/json"}
@@ -154,10 +154,10 @@ def processing_register(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = (
             f'attachment; filename="verwerkingsregister-{POLICY.version}.{fmt}"'
         )
-        record(Action.EXPORT, request=request, detail={"register": fmt})
+        record(Action.EXPORT, AuditContext.for_request(request), detail={"register": fmt})
         return response
     return render(
         request,
-        "minimisation/register.html",
+        "privacy/register.html",
         {"rows": register_rows(), "policy_version": POLICY.version},
     )

@@ -50,8 +50,8 @@ def demo_users(db: None) -> dict[str, AbstractUser]:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
+    from accounts.roles import ROLES
     from intake.management.commands.seed_demo import seed_users
-    from intake.roles import ROLES
 
     # A transactional test flushes the tables, and with them the role groups that a data
     # migration created; put them back so tests after it find the roles.

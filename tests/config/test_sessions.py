@@ -6,7 +6,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from config.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
+from accounts.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
 
 pytestmark = pytest.mark.django_db
 

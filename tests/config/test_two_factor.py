@@ -133,7 +133,7 @@ def test_a_code_cannot_be_used_twice(demo_users: dict, otp_required: None) -> No
 
 
 def test_a_backup_code_works_once(demo_users: dict, otp_required: None) -> None:
-    from config.two_factor import new_backup_codes
+    from accounts.two_factor import new_backup_codes
 
     enrolled_device(demo_users["consulent"])
     code = new_backup_codes(demo_users["consulent"])[0]
@@ -159,7 +159,7 @@ def test_an_unverified_user_cannot_replace_the_device_on_the_enrolment_page(
 def test_new_backup_codes_replace_the_old_ones(
     demo_users: dict, otp_required: None, client: Client
 ) -> None:
-    from config.two_factor import new_backup_codes
+    from accounts.two_factor import new_backup_codes
 
     device = enrolled_device(demo_users["consulent"])
     old = new_backup_codes(demo_users["consulent"])

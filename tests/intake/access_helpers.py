@@ -5,9 +5,9 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 
+from accounts.roles import CONSULENT, TEAM_PREFIX
 from intake.access import grant_caseworker
 from intake.models import Framework, Intake, Resident
-from intake.roles import CONSULENT, TEAM_PREFIX
 
 
 def make_intake(

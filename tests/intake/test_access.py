@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import APP_ADMIN, CONSULENT, PRIVACY_OFFICER, TEAMLEIDER
 from intake.access import (
     count_visible_intakes,
     get_intake_for,
@@ -21,7 +22,6 @@ from intake.models import (
     Resident,
     ResidentUserObjectPermission,
 )
-from intake.roles import APP_ADMIN, CONSULENT, PRIVACY_OFFICER, TEAMLEIDER
 from tests.intake.access_helpers import make_caseworker, make_intake, team
 
 pytestmark = pytest.mark.django_db

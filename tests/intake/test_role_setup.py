@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 
-from intake.role_setup import ROLE_PERMISSIONS
-from intake.roles import ROLES
+from accounts.role_setup import ROLE_PERMISSIONS
+from accounts.roles import ROLES
 
 
 @pytest.mark.django_db(transaction=True)

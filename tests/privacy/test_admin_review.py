@@ -2,10 +2,10 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from accounts.role_setup import ROLE_PERMISSIONS, ensure_roles
+from accounts.roles import APP_ADMIN, PRIVACY_OFFICER
 from audit.models import Action, AuditEvent
 from intake.models import Intake, Resident
-from intake.role_setup import ROLE_PERMISSIONS, ensure_roles
-from intake.roles import APP_ADMIN, PRIVACY_OFFICER
 
 INTAKE_CHANGELIST = reverse("admin:intake_intake_changelist")
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from audit.models import Action, AuditEvent
 from minimisation.models import DecisionRecord, KeptField
-from minimisation.overview import overview
+from privacy.overview import overview
 from tests.privacy.conftest import finalise
 
 TODAY = dt.date(2026, 6, 15)

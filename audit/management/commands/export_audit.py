@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.context import AuditContext
 from audit.export import (
     FORMATS,
     ExportFilterError,
@@ -51,7 +52,9 @@ class Command(BaseCommand):
         except ExportFilterError as exc:
             raise CommandError(f"--{exc.field or 'input'}: {exc}", returncode=2) from None
 
-        event = record_export(flt, fmt, via="command", actor=f"command:{_os_user()}")
+        event = record_export(
+            flt, fmt, via="command", context=AuditContext.system(f"command:{_os_user()}")
+        )
         blocks = export_bytes(flt, fmt, through_id=event.pk)
         if options["output"]:
             with Path(options["output"]).open("wb") as out:

@@ -5,9 +5,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, Outcome
 from intake.definitions import DefinitionFileError, load_definitions, read_definitions_file
+
+COMMAND = AuditContext.system("command:load_zrm_definitions")
 
 
 class Command(BaseCommand):
@@ -26,6 +29,7 @@ class Command(BaseCommand):
         except DefinitionFileError as exc:
             record(
                 Action.LOAD_DEFINITIONS,
+                COMMAND,
                 outcome=Outcome.ERROR,
                 detail={"file": path.name, "problems": len(exc.problems)},
             )
@@ -35,6 +39,7 @@ class Command(BaseCommand):
             ) from None
         record(
             Action.LOAD_DEFINITIONS,
+            COMMAND,
             detail={
                 "file": path.name,
                 "instrument_version": result.instrument_version,

@@ -13,9 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from intake.capture import DomainValues, create_intake, save_assessment
-from intake.models import Framework, HelpNeed, Intake, IntakeStatus, Outcome, Resident
-from intake.roles import (
+from accounts.roles import (
     APP_ADMIN,
     CONSULENT,
     PRIVACY_OFFICER,
@@ -23,6 +21,8 @@ from intake.roles import (
     TEAMLEIDER,
     leads_group_name,
 )
+from intake.capture import DomainValues, create_intake, save_assessment
+from intake.models import Framework, HelpNeed, Intake, IntakeStatus, Outcome, Resident
 
 DEMO_PASSWORD = "zrm-demo"  # noqa: S105 - documented demo password, development only
 DEMO_TEAM = f"{TEAM_PREFIX}Noord"

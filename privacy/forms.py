@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from intake.bsn import normalise_bsn, validate_bsn
 from intake.forms import SearchInput
 from intake.validators import validate_birth_date
-from minimisation.resident_requests import Correctable, CorrectionReason, ErasureReason
+from privacy.resident_requests import Correctable, CorrectionReason, ErasureReason
 
 REASON_REQUIRED = _("Kies een reden. Zonder reden wordt er niets gewijzigd.")
 DATE_INVALID = _("Vul een geldige datum in, bijvoorbeeld 31-12-2026.")

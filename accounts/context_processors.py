@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 
-from intake.roles import ROLE_LABELS, role_of
+from accounts.roles import ROLE_LABELS, role_of
 
 
 def role(request: HttpRequest) -> dict[str, str]:

@@ -24,13 +24,14 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import PRIVACY_OFFICER, has_role
 from audit.admin import AuditedAdminMixin
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.models import Intake
-from intake.roles import PRIVACY_OFFICER, has_role
 from minimisation.models import DecisionRecord, KeptField
-from minimisation.stored import rule_basis, stored_intake, with_stored_data
+from privacy.stored import rule_basis, stored_intake, with_stored_data
 
 
 class PrivacyOfficerReadOnly:
@@ -223,7 +224,7 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
                 )
         record(
             Action.EXPORT,
-            request=request,
+            AuditContext.for_request(request),
             detail={"page": "admin_intake_review", "format": "csv", "intakes": count},
         )
         return _export_response(rows, "bewaarde-velden.csv")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from minimisation import views_privacy as views
+from privacy import views
 
 app_name = "privacy"
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, Outcome
 
@@ -24,7 +25,7 @@ def locked_out(
     """Axes' AXES_LOCKOUT_CALLABLE: audit the refused attempt, answer with a Dutch page."""
     record(
         Action.LOGIN_FAILED,
-        request=request,
+        AuditContext.for_request(request),
         outcome=Outcome.DENIED,
         detail={"locked_out": True},
     )

@@ -7,15 +7,15 @@ the source address and the request id only.
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, Outcome
 
 
 def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    record(Action.LOGIN, request=request, actor=user)
+    record(Action.LOGIN, AuditContext.for_user(user, request))
 
 
 def on_login_failed(
@@ -23,9 +23,9 @@ def on_login_failed(
 ) -> None:
     # `credentials` is deliberately ignored (Django already masks the password,
     # but the username is as sensitive here).
-    record(Action.LOGIN_FAILED, request=request, actor=AnonymousUser(), outcome=Outcome.DENIED)
+    record(Action.LOGIN_FAILED, AuditContext.for_user(None, request), outcome=Outcome.DENIED)
 
 
 def on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
     # `user` is None when the session had already expired: log it anonymously.
-    record(Action.LOGOUT, request=request, actor=user if user is not None else AnonymousUser())
+    record(Action.LOGOUT, AuditContext.for_user(user, request))

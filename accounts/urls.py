@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from config import two_factor
+from accounts import two_factor
 
 app_name = "two_factor"
 

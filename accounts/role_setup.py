@@ -14,7 +14,7 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from intake.roles import APP_ADMIN, CONSULENT, PRIVACY_OFFICER, ROLES, TEAMLEIDER
+from accounts.roles import APP_ADMIN, CONSULENT, PRIVACY_OFFICER, ROLES, TEAMLEIDER
 
 # (app label, codename) per role. Migrations intake/0004 and minimisation/0002 hold
 # frozen copies of (parts of) this table.

@@ -14,6 +14,8 @@ PRIVACY_OFFICER = "privacyfunctionaris"
 APP_ADMIN = "functioneel beheerder"
 
 ROLES = (CONSULENT, TEAMLEIDER, PRIVACY_OFFICER, APP_ADMIN)
+# Roles that work with intakes on the caseworker pages.
+CASEWORK_ROLES = (CONSULENT, TEAMLEIDER)
 ROLE_LABELS = {
     CONSULENT: _("Consulent"),
     TEAMLEIDER: _("Teamleider"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audit import views
+from privacy import views_audit as views
 
 app_name = "audit"
 

@@ -32,6 +32,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, Outcome
 
@@ -146,7 +147,11 @@ def verify(request: HttpRequest) -> HttpResponse:
         device = _verify_any_device(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
-            record(Action.LOGIN, request=request, detail={"second_factor": _device_kind(device)})
+            record(
+                Action.LOGIN,
+                AuditContext.for_request(request),
+                detail={"second_factor": _device_kind(device)},
+            )
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
                 messages.warning(
@@ -157,7 +162,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             return redirect(_next_url(request))
         record(
             Action.LOGIN_FAILED,
-            request=request,
+            AuditContext.for_request(request),
             outcome=Outcome.DENIED,
             detail={"second_factor": True},
         )
@@ -218,7 +223,11 @@ def enrol(request: HttpRequest) -> HttpResponse:
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             codes = new_backup_codes(user)
-            record(Action.LOGIN, request=request, detail={"second_factor": "enrolled"})
+            record(
+                Action.LOGIN,
+                AuditContext.for_request(request),
+                detail={"second_factor": "enrolled"},
+            )
             return render(
                 request, "otp/backup_codes.html", _context(request, codes=codes, first_time=True)
             )
@@ -251,7 +260,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
         return redirect(_with_next("two_factor:verify", request))
     if request.method == "POST":
         codes = new_backup_codes(user)
-        record(Action.UPDATE, request=request, detail={"backup_codes": "renewed"})
+        record(Action.UPDATE, AuditContext.for_request(request), detail={"backup_codes": "renewed"})
         return render(request, "otp/backup_codes.html", _context(request, codes=codes))
     left = StaticToken.objects.filter(device__user=user, device__name=BACKUP_DEVICE_NAME).count()
     return render(request, "otp/backup_codes_status.html", _context(request, left=left))

@@ -16,7 +16,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from config.two_factor import needs_second_factor
+from accounts.two_factor import needs_second_factor
 
 LAST_SEEN_KEY = "zrm_last_seen"
 SIGNED_IN_AT_KEY = "zrm_signed_in_at"

@@ -4,7 +4,7 @@ Access: everything still stored about one resident, with the rule and retention 
 each field, and who accessed their data (from the audit log). Correction: only fields
 that are stored (kept), never re-filling a destroyed one. Erasure: through
 minimisation.apply.erase_resident(), the single destroy path, unless a legal retention
-duty blocks it (minimisation.stored.rule_blocks_erasure explains which rules do).
+duty blocks it (privacy.stored.rule_blocks_erasure explains which rules do).
 
 Reasons are a choice of category, not free text: a free-text reason ("moved in with
 her sister after ...") is itself personal data that would need its own ground and
@@ -25,11 +25,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, AuditEvent
 from intake.models import DomainAssessment, Intake, Resident
 from minimisation.apply import erase_resident
-from minimisation.stored import (
+from privacy.stored import (
     StoredField,
     StoredIntake,
     resident_fields_stored,
@@ -97,7 +98,7 @@ def access_report(resident: Resident, *, request: HttpRequest, fmt: str) -> Acce
     """Audit first, then read: the history the resident gets includes this very report."""
     record(
         Action.EXPORT if fmt == "json" else Action.READ,
-        request=request,
+        AuditContext.for_request(request),
         obj=resident,
         resident_ref=str(resident.ref),
         detail={"gdpr": "art15", "format": fmt},
@@ -204,11 +205,14 @@ def erase(resident: Resident, *, reason: str, request: HttpRequest, today: dt.da
         if blockers:
             raise ErasureBlocked(blockers)
         destroyed = erase_resident(
-            resident, rule_id=ERASURE_RULE_ID, today=today, actor=request.user
+            resident,
+            rule_id=ERASURE_RULE_ID,
+            today=today,
+            context=AuditContext.for_request(request),
         )
         record(
             Action.DISCARD,
-            request=request,
+            AuditContext.for_request(request),
             object_type="resident",
             resident_ref=ref,
             detail={"gdpr": "art17", "reason": reason, "intakes_destroyed": destroyed},
@@ -291,7 +295,7 @@ def correct(
         if changed:
             record(
                 Action.UPDATE,
-                request=request,
+                AuditContext.for_request(request),
                 obj=resident,
                 resident_ref=str(resident.ref),
                 detail={"gdpr": "art16", "reason": reason, "fields": changed},

@@ -7,25 +7,23 @@ minimisation/overview.py and minimisation/resident_requests.py.
 
 import json
 import uuid
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.gates import role_required
+from accounts.roles import PRIVACY_OFFICER
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.models import Resident
-from intake.roles import PRIVACY_OFFICER, has_role
-from minimisation import overview as ov
-from minimisation.forms_privacy import CorrectionForm, ErasureForm, PeriodForm, ResidentLookupForm
-from minimisation.resident_requests import (
+from privacy import overview as ov
+from privacy.forms import CorrectionForm, ErasureForm, PeriodForm, ResidentLookupForm
+from privacy.resident_requests import (
     ErasureBlocked,
     access_report,
     correct,
@@ -36,20 +34,7 @@ from minimisation.resident_requests import (
     report_as_json,
 )
 
-View = Callable[..., HttpResponse]
-
-
-def privacy_officer_only(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not has_role(request.user, PRIVACY_OFFICER):
-            raise Http404
-        response = view(request, *args, **kwargs)
-        response["Cache-Control"] = "no-store"  # resident data: not in a browser cache
-        return response
-
-    return wrapped
+privacy_officer_only = role_required(PRIVACY_OFFICER, hide=True, no_store=True)
 
 
 def _resident(ref: uuid.UUID) -> Resident:
@@ -68,7 +53,7 @@ def minimisation_overview(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv" and not form.errors:
         record(
             Action.EXPORT,
-            request=request,
+            AuditContext.for_request(request),
             detail={"page": "minimisation_overview", "format": "csv"},
         )
         response = HttpResponse(ov.as_csv(frameworks), content_type="text/csv; charset=utf-8")
@@ -76,11 +61,11 @@ def minimisation_overview(request: HttpRequest) -> HttpResponse:
             f'attachment; filename="minimalisatie-{start.isoformat()}-{end.isoformat()}.csv"'
         )
         return response
-    record(Action.READ, request=request, detail={"page": "minimisation_overview"})
+    record(Action.READ, AuditContext.for_request(request), detail={"page": "minimisation_overview"})
     top = ov.scale_max(frameworks)
     return render(
         request,
-        "minimisation/overview.html",
+        "privacy/overview.html",
         {
             "form": form,
             "start": start,
@@ -102,12 +87,12 @@ def resident_lookup(request: HttpRequest) -> HttpResponse:
         # Never the search term: it can be a name or a BSN.
         record(
             Action.SEARCH,
-            request=request,
+            AuditContext.for_request(request),
             detail={"page": "privacy_resident_lookup", "searched": True, "results": len(found)},
         )
     return render(
         request,
-        "minimisation/resident_lookup.html",
+        "privacy/resident_lookup.html",
         {"form": form, "found": found},
         status=400 if searching and form.errors else 200,
     )
@@ -128,7 +113,7 @@ def access_request(request: HttpRequest, ref: str) -> HttpResponse:
         return response
     return render(
         request,
-        "minimisation/access_report.html",
+        "privacy/access_report.html",
         {
             "report": report,
             "blockers": erasure_blockers(resident, timezone.localdate()),
@@ -157,7 +142,7 @@ def correction(request: HttpRequest, ref: str) -> HttpResponse:
         return redirect("privacy:access", ref=resident.ref)
     return render(
         request,
-        "minimisation/correction.html",
+        "privacy/correction.html",
         {"resident": resident, "form": form, "has_items": bool(items)},
         status=400 if form.errors else 200,
     )
@@ -189,7 +174,7 @@ def erasure(request: HttpRequest, ref: str) -> HttpResponse:
             return redirect("privacy:lookup")
     return render(
         request,
-        "minimisation/erasure.html",
+        "privacy/erasure.html",
         {"resident": resident, "form": form, "blockers": blockers},
         status=400 if form.errors or (request.method == "POST" and blockers) else 200,
     )

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    """Roles, sign-in, second factor, throttling and the sessions' clock."""
+
+    name = "accounts"
+    verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+        from accounts import signals, user_admin
+        from accounts.role_setup import ensure_roles
+
+        user_admin.install()
+        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="accounts.ensure_roles")
+        user_logged_in.connect(signals.on_login, dispatch_uid="accounts.login")
+        user_login_failed.connect(signals.on_login_failed, dispatch_uid="accounts.login_failed")
+        user_logged_out.connect(signals.on_logout, dispatch_uid="accounts.logout")

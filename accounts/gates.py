@@ -1,0 +1,46 @@
+"""The one role gate: "this view is for these roles only".
+
+A view declares the roles it serves; everyone else is refused the same way for every
+URL of that view, so the answer never depends on whether an object exists:
+
+- `hide=False` (the default): 403. For pages that name no object (a 403 leaks nothing).
+- `hide=True`: 404, for pages whose very existence is the privacy officer's business.
+
+`no_store=True` adds `Cache-Control: no-store` for pages that show resident data.
+Object access is not a role question: intake/access.py answers it (404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from accounts.roles import role_of
+
+View = Callable[..., HttpResponse]
+
+
+def role_required(
+    *roles: str, hide: bool = False, no_store: bool = False
+) -> Callable[[View], View]:
+    """Sign-in first (anonymous: to the sign-in page), then one of `roles`."""
+
+    def decorator(view: View) -> View:
+        @login_required
+        @wraps(view)
+        def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if role_of(request.user) not in roles:
+                raise Http404 if hide else PermissionDenied
+            response = view(request, *args, **kwargs)
+            if no_store:
+                response["Cache-Control"] = "no-store"
+            return response
+
+        return gated
+
+    return decorator
