@@ -34,6 +34,8 @@ def pages(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
         seeded = size
         mine = Intake.objects.filter(caseworker_id=me).order_by("-pk")
         own = mine.first()
+        if own is None:
+            raise SystemExit("bench: the measured caseworker has no intake")
         # The list's search is a POST form (a name never goes into a URL): post it.
         search = {"q": own.resident.name}
         paths = {
