@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from intake.bsn import validate_bsn
-from intake.choice_display import choice_display
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, Instrument, instrument
 from intake.querysets import IntakeQuerySet, ResidentQuerySet
 from intake.validators import validate_birth_date
@@ -111,11 +110,6 @@ class Intake(models.Model):
 
     objects = IntakeQuerySet.as_manager()
 
-    get_framework_display = choice_display("framework")
-    get_instrument_version_display = choice_display("instrument_version")
-    get_status_display = choice_display("status")
-    get_outcome_display = choice_display("outcome")
-
     class Meta:
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
@@ -163,9 +157,6 @@ class DomainAssessment(models.Model):
         _("hulpvraag"), max_length=10, choices=HelpNeed.choices, default=HelpNeed.UNKNOWN
     )
     notes = models.TextField(_("toelichting"), max_length=2000, blank=True)
-
-    get_score_display = choice_display("score")
-    get_help_need_display = choice_display("help_need")
 
     class Meta:
         verbose_name = _("domeinscore")

@@ -32,7 +32,7 @@ from intake.access import (
     with_intake_permission,
 )
 from intake.capture import create_intake, create_reassessment, save_assessment
-from intake.chart import bar_chart, chart_svg
+from intake.chart import profile_chart
 from intake.definitions import definitions_by_domain
 from intake.forms import (
     AssessmentForm,
@@ -199,14 +199,13 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
         detail={"page": "detail"},
     )
     rows = _profile_rows(intake)
-    chart = bar_chart([(row["name"], row["score"]) for row in rows])
     return render(
         request,
         "intake/intake_detail.html",
         {
             "intake": intake,
             "rows": rows,
-            "chart_svg": chart_svg(chart),
+            "chart": profile_chart([(row["name"], row["score"]) for row in rows]),
             "may_change": intake.user_may_change and intake.is_draft,
             "may_reassess": has_role(request.user, CONSULENT),
             "has_previous": intake.previous is not None,

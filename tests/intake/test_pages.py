@@ -100,7 +100,11 @@ def test_a_search_is_audited_without_the_search_term(signed_in, make_intake):
 def test_an_invalid_filter_value_is_not_a_500(signed_in):
     response = signed_in("consulent2").post("/intakes/", {"status": "<script>", "pagina": "x"})
     assert response.status_code == 200
-    assert "<script>" not in response.content.decode().split("<main")[1]
+    main = response.content.decode().split("<main")[1]
+    assert "<script>" not in main
+    # The invalid choice is marked for assistive technology and tied to its message.
+    assert 'aria-invalid="true"' in main and 'aria-describedby="id_status_error"' in main
+    assert 'id="id_status_error"' in main
 
 
 # --- Nieuwe intake -------------------------------------------------------------------
