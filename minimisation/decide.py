@@ -19,6 +19,7 @@ from minimisation.policy import (
     PROCESS_FIELDS,
     REQUEST_FIELDS,
     RESIDENT_FIELDS,
+    SHARED_RULE,
     Condition,
     Policy,
     Rule,
@@ -27,7 +28,7 @@ from minimisation.policy import (
 CONFIRMED = "confirmed"  # intake.models.HelpNeed.CONFIRMED, kept as a literal to stay DB-free
 HELP_NEEDED = "help_needed"
 NO_HELP_NEED = "no_help_need"
-SHARED_RULE_ID = "GEDEELD"
+SHARED_RULE_ID = SHARED_RULE.id
 SCORE, HELP_NEED, NOTES = (
     "domainassessment.score",
     "domainassessment.help_need",
@@ -165,13 +166,7 @@ def decide(snapshot: IntakeSnapshot, policy: Policy, today: dt.date) -> Decision
         decision = _by_rules(name, "", rules, policy, today, need_in_domain=False)
         if not decision.keep and name in snapshot.resident_fields_held_elsewhere:
             decision = FieldDecision(
-                name,
-                "",
-                True,
-                SHARED_RULE_ID,
-                "Blijft staan: een andere lopende intake van deze inwoner heeft dit gegeven "
-                "nog nodig; die intake bepaalt hoe lang.",
-                None,
+                name, "", True, policy.shared.id, policy.shared.legal_basis, None
             )
         decisions.append(decision)
     for domain in sorted(snapshot.domains, key=lambda d: d.code):

@@ -22,9 +22,9 @@ from intake.models import Intake, IntakeStatus, Resident
 from minimisation.apply import destroy_intakes, destroy_orphan_resident
 from minimisation.policy import POLICY, Policy
 
-DRAFT_EXPIRED_RULE = "CONCEPT-VERLOPEN"
-RETENTION_PASSED_RULE = "BEWAARTERMIJN-VERSTREKEN"
-ORPHAN_RESIDENT_RULE = "INWONER-ZONDER-INTAKE"
+DRAFT_EXPIRED_RULE = POLICY.draft_expired.id
+RETENTION_PASSED_RULE = POLICY.retention_passed.id
+ORPHAN_RESIDENT_RULE = POLICY.orphan_resident.id
 SWEEP = AuditContext.system("command:purge")
 # Tables a sweep deletes from; VACUUM (ANALYZE) runs on these on PostgreSQL.
 TOUCHED_MODELS = ("intake.Intake", "intake.DomainAssessment", "intake.Resident")
@@ -55,7 +55,11 @@ class PurgeResult:
 
 
 def draft_cutoff(now: dt.datetime, policy: Policy) -> dt.datetime:
-    return now - dt.timedelta(days=policy.draft_term.days + 365 * policy.draft_term.years)
+    """Drafts (and residents without an intake) created before this moment have expired:
+    the start of the first local day whose drafts are still live. By the day, as
+    Policy.draft_expires_on counts, so the date the privacy officer is shown holds."""
+    first_live = policy.first_live_draft_day(timezone.localdate(now))
+    return timezone.make_aware(dt.datetime.combine(first_live, dt.time.min))
 
 
 def expired_drafts(now: dt.datetime, policy: Policy = POLICY) -> QuerySet[Intake]:

@@ -115,7 +115,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "label": field_label(k.field),
             "domain": k.domain,
             "rule_id": k.rule_id,
-            "legal_basis": _rule_text(k.rule_id),
+            "legal_basis": POLICY.basis(k.rule_id),
             "retention_until": k.retention_until,
         }
         for k in decision.kept_fields.all()
@@ -132,13 +132,6 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "minimisation/decision.html",
         {"intake": intake, "decision": decision, "kept": kept},
     )
-
-
-def _rule_text(rule_id: str) -> str:
-    try:
-        return POLICY.rule_by_id(rule_id).legal_basis
-    except KeyError:
-        return ""
 
 
 @role_required(PRIVACY_OFFICER, hide=True)

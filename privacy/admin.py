@@ -31,7 +31,8 @@ from audit.events import record
 from audit.models import Action
 from intake.models import Intake
 from minimisation.models import DecisionRecord, KeptField
-from privacy.stored import rule_basis, stored_intake, with_stored_data
+from minimisation.policy import POLICY
+from privacy.stored import stored_intake, with_stored_data
 
 
 class PrivacyOfficerReadOnly:
@@ -238,7 +239,7 @@ class KeptFieldInline(PrivacyOfficerReadOnly, admin.TabularInline):
 
     @admin.display(description=_("grondslag"))
     def ground(self, kept: KeptField) -> str:
-        return rule_basis(kept.rule_id)
+        return POLICY.basis(kept.rule_id)
 
 
 @admin.register(DecisionRecord)

@@ -4,7 +4,7 @@ Access: everything still stored about one resident, with the rule and retention 
 each field, and who accessed their data (from the audit log). Correction: only fields
 that are stored (kept), never re-filling a destroyed one. Erasure: through
 minimisation.apply.erase_resident(), the single destroy path, unless a legal retention
-duty blocks it (privacy.stored.rule_blocks_erasure explains which rules do).
+duty blocks it (a rule's `blocks_erasure` in minimisation.policy says which rules do).
 
 Reasons are a choice of category, not free text: a free-text reason ("moved in with
 her sister after ...") is itself personal data that would need its own ground and
@@ -30,6 +30,7 @@ from audit.events import record
 from audit.models import Action, AuditEvent
 from intake.models import DomainAssessment, Intake, Resident
 from minimisation.apply import erase_resident
+from minimisation.policy import POLICY
 from privacy.stored import (
     StoredField,
     StoredIntake,
@@ -37,7 +38,7 @@ from privacy.stored import (
     stored_for_resident,
 )
 
-ERASURE_RULE_ID = "AVG-ART17"
+ERASURE_RULE_ID = POLICY.erasure.id
 MAX_RESULTS = 20
 
 
