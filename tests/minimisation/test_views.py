@@ -1,8 +1,10 @@
+import re
+
 import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from intake.models import DomainAssessment, IntakeStatus
+from intake.models import DomainAssessment, IntakeStatus, Resident
 from minimisation.models import DecisionRecord
 
 
@@ -143,3 +145,31 @@ def test_a_domain_the_instrument_does_not_know_is_shown_and_destroyed(make_intak
     assert 'data-testid="domain-dagbesteding"' in client.get(preview_url(intake)).content.decode()
     client.post(preview_url(intake), {"version": intake.version})
     assert not DomainAssessment.objects.filter(intake=intake, domain="dagbesteding").exists()
+
+
+def preview_form(client, intake):
+    """GET the preview and return the fields its finalise form posts (hidden inputs)."""
+    html = client.get(preview_url(intake)).content.decode()
+    form = html[html.index('data-testid="finalise-form"') :]
+    form = form[: form.index("</form>")]
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+
+
+@pytest.mark.django_db
+def test_finalising_refuses_when_what_the_preview_showed_no_longer_holds(make_intake, signed_in):
+    # The name stays only because another draft of the same resident still needs it.
+    intake = make_intake(domains={"financien": (4, "none", "")})
+    other = make_intake(resident=intake.resident, framework="schuldhulp")
+    client = signed_in("consulent")
+    assert "GEDEELD" in client.get(preview_url(intake)).content.decode()
+    form = preview_form(client, intake)
+    other.delete()  # the other intake disappears between preview and finalise
+    response = client.post(preview_url(intake), form, follow=True)
+    assert "gewijzigd sinds het voorbeeld" in response.content.decode()
+    assert Resident.objects.get(pk=intake.resident_id).name == "Test Inwoner"
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+    # Positive control: a fresh preview (the name now discarded) finalises.
+    response = client.post(preview_url(intake), preview_form(client, intake), follow=True)
+    assert "De intake is afgerond" in response.content.decode()
+    assert Resident.objects.get(pk=intake.resident_id).name == ""
