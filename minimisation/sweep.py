@@ -3,7 +3,7 @@
 Safe on several hosts at once: each batch locks its intake rows with
 SELECT ... FOR UPDATE SKIP LOCKED, so two sweeps never take the same intake and
 neither waits for the other. Destruction goes through
-minimisation.apply.destroy_intakes, one batch at a time.
+minimisation.destruction.destroy_intakes, one batch at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.models import Intake, IntakeStatus, Resident
-from minimisation.apply import destroy_intakes, destroy_orphan_resident
+from minimisation.destruction import destroy_intakes, destroy_orphan_resident
 from minimisation.policy import POLICY, Policy
 
 DRAFT_EXPIRED_RULE = "CONCEPT-VERLOPEN"

@@ -20,9 +20,9 @@ from django.db.models import Prefetch
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
 from minimisation.decide import SHARED_RULE_ID
+from minimisation.labels import domain_name, field_label
 from minimisation.models import KeptField
 from minimisation.policy import DRAFT_TERM, POLICY, RESIDENT_FIELDS
-from minimisation.presentation import domain_name, field_label
 
 DRAFT_RULE_ID = "CONCEPT"
 DRAFT_BASIS = (
