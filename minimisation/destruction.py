@@ -212,7 +212,7 @@ def destroy_intakes(
     if unused:
         _destroy_rows(Resident, RESIDENT_DEPENDENTS, unused)
     for resident_id in sorted(still_used):
-        _release_fields_not_needed(resident_id, today)
+        release_fields_not_needed(resident_id, today)
     # The resident counts as deleted once: with its last intake of the batch.
     last_of_resident = {i.resident_id: i.pk for i in intakes}
     destroyed = []
@@ -244,7 +244,7 @@ def destroy_intakes(
     return destroyed
 
 
-def _release_fields_not_needed(resident_id: int, today: dt.date) -> None:
+def release_fields_not_needed(resident_id: int, today: dt.date) -> None:
     """Blank the resident fields no remaining intake needs."""
     needed = resident_fields_needed_elsewhere(resident_id, None, today)
     blanks = {
