@@ -112,8 +112,12 @@ def _delete_where(model: type[models.Model], field: str, ids: list[int]) -> None
     """DELETE FROM model WHERE field IN ids, as SQL (see the header above). Table and
     column names come from the model (quoted); every value is a parameter. PostgreSQL
     gets `= ANY(%s)` with one array: the same short text for every batch."""
+    named = model._meta.get_field(field)
+    # A column of this table, not a reverse relation or a lookup across tables.
+    assert isinstance(named, models.Field) and named.column
     table = connection.ops.quote_name(model._meta.db_table)
-    column = connection.ops.quote_name(model._meta.get_field(field).column)
+    column = connection.ops.quote_name(named.column)
+    params: list[Any]
     if connection.vendor == "postgresql":
         condition, params = "= ANY(%s)", [ids]
     else:

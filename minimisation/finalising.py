@@ -12,7 +12,7 @@ import datetime as dt
 import hmac
 import logging
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,7 +50,7 @@ def finalise(
     *,
     digest: str,
     context: AuditContext,
-    decided_by: AbstractBaseUser | None,
+    decided_by: User | None,
     today: dt.date,
     policy: Policy = POLICY,
 ) -> DecisionRecord:
@@ -108,7 +108,7 @@ def finalise(
 def _write_record(
     intake: Intake,
     decision: Decision,
-    decided_by: AbstractBaseUser | None,
+    decided_by: User | None,
 ) -> DecisionRecord:
     decision_record = DecisionRecord.objects.create(
         intake=intake,
@@ -138,17 +138,23 @@ def _events(
     decision: Decision, intake: Intake, decision_record: DecisionRecord, context: AuditContext
 ) -> list[Event]:
     """FINALISE (what was kept, under which rule) and DISCARD (what went): names only."""
-    subject = {
-        **Event.subject(intake),
-        "resident_ref": decision.resident_ref,
-        "purpose": decision.framework,
-    }
-    events = [
-        Event(
-            action=Action.FINALISE,
+    subject = Event.subject(intake)
+
+    def event(action: Action, detail: dict[str, object]) -> Event:
+        return Event(
+            action=action,
             context=context,
-            **subject,
-            detail={
+            object_type=subject["object_type"],
+            object_id=subject["object_id"],
+            resident_ref=decision.resident_ref,
+            purpose=decision.framework,
+            detail=detail,
+        )
+
+    events = [
+        event(
+            Action.FINALISE,
+            {
                 "outcome": decision.outcome,
                 "policy_version": decision.policy_version,
                 "retention_until": decision_record.retention_until.isoformat(),
@@ -158,11 +164,9 @@ def _events(
     ]
     if decision.discarded:
         events.append(
-            Event(
-                action=Action.DISCARD,
-                context=context,
-                **subject,
-                detail={
+            event(
+                Action.DISCARD,
+                {
                     "discarded": [[f.key, f.rule_id] for f in decision.discarded],
                     "counts": decision.discarded_counts(),
                 },

@@ -90,10 +90,10 @@ def purge(
             result.past_retention.append(intake.pk)
             result.assessments_deleted += intake.assessments.count()
         doomed = result.expired_drafts + result.past_retention
-        residents = set(Intake.objects.filter(pk__in=doomed).values_list("resident_id", flat=True))
+        of_doomed = set(Intake.objects.filter(pk__in=doomed).values_list("resident_id", flat=True))
         result.residents_deleted = sum(
             1
-            for resident_id in residents
+            for resident_id in of_doomed
             if not Intake.objects.filter(resident_id=resident_id).exclude(pk__in=doomed).exists()
         )
         result.orphan_residents = [

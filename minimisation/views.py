@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -73,7 +73,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     record(
         Action.PREVIEW,
         AuditContext.for_request(request),
-        **intake.audit_subject(),
+        obj=intake,
+        resident_ref=str(intake.resident.ref),
+        purpose=intake.framework,
         detail={"ready": "problem" not in context},
     )
     return render(request, "minimisation/preview.html", context)
@@ -87,7 +89,7 @@ def _finalise(request: HttpRequest, intake: Intake) -> HttpResponse:
             intake.pk,
             digest=request.POST.get("digest", ""),
             context=AuditContext.for_request(request),
-            decided_by=user if isinstance(user, AbstractBaseUser) else None,
+            decided_by=user if isinstance(user, User) else None,
             today=timezone.localdate(),
         )
     except AlreadyFinalised as exc:

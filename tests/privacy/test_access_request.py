@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
+from minimisation.labels import field_label
 from minimisation.models import KeptField
-from minimisation.presentation import field_label
 
 
 def access_url(resident) -> str:
