@@ -11,10 +11,9 @@ from audit.events import record
 from audit.models import Action
 from intake.capture import DomainValues, save_assessment
 from intake.models import Intake
-from minimisation.apply import apply
-from minimisation.decide import decide
+from minimisation.decide import decide, snapshot_of
+from minimisation.finalising import finalise
 from minimisation.policy import POLICY
-from minimisation.snapshot import snapshot_of
 from minimisation.sweep import purge
 
 
@@ -46,14 +45,21 @@ def save_seconds(ids: list[int]) -> float:
 
 
 def finalise_seconds(ids: list[int]) -> float:
-    """What the finalise page does: decide on a snapshot, then apply (destroy, record, audit)."""
+    """What the finalise pages do: the preview decides and shows its digest, the POST
+    finalises (lock, decide again, compare the digest, destroy, record, audit)."""
     intakes = _intakes(ids)
     caseworker = get_user_model().objects.get(pk=intakes[0].caseworker_id)
     start = time.perf_counter()
     for intake in intakes:
         today = timezone.localdate()
-        decision = decide(snapshot_of(intake, today), POLICY, today)
-        apply(decision, context=AuditContext.for_user(caseworker), decided_by=caseworker)
+        shown = decide(snapshot_of(intake, today), POLICY, today)
+        finalise(
+            intake.pk,
+            digest=shown.digest,
+            context=AuditContext.for_user(caseworker),
+            decided_by=caseworker,
+            today=today,
+        )
     return time.perf_counter() - start
 
 

@@ -3,7 +3,7 @@
 Safe on several hosts at once: each batch locks its intake rows with
 SELECT ... FOR UPDATE SKIP LOCKED, so two sweeps never take the same intake and
 neither waits for the other. Destruction goes through
-minimisation.apply.destroy_intakes, one batch at a time.
+minimisation.destruction.destroy_intakes, one batch at a time.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.models import Intake, IntakeStatus, Resident
-from minimisation.apply import destroy_intakes, destroy_orphan_resident
+from minimisation.destruction import destroy_intakes, destroy_orphan_resident
 from minimisation.policy import POLICY, Policy
 
 DRAFT_EXPIRED_RULE = POLICY.draft_expired.id
@@ -94,10 +94,10 @@ def purge(
             result.past_retention.append(intake.pk)
             result.assessments_deleted += intake.assessments.count()
         doomed = result.expired_drafts + result.past_retention
-        residents = set(Intake.objects.filter(pk__in=doomed).values_list("resident_id", flat=True))
+        of_doomed = set(Intake.objects.filter(pk__in=doomed).values_list("resident_id", flat=True))
         result.residents_deleted = sum(
             1
-            for resident_id in residents
+            for resident_id in of_doomed
             if not Intake.objects.filter(resident_id=resident_id).exclude(pk__in=doomed).exists()
         )
         result.orphan_residents = [

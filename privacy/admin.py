@@ -3,7 +3,7 @@
 Per intake every stored field, the rule that kept it, its legal basis in words and its
 retention date; the decision record with its policy version and the counts destroyed per
 domain. Nothing here can be added, changed or deleted by hand: only apply(), the sweep
-and the privacy officer's erasure page (all through minimisation/apply.py) do.
+and the privacy officer's erasure page (all through minimisation/destruction.py) do.
 
 Only the privacy officer sees these pages, whatever model permissions anyone holds:
 the application admin (functioneel beheerder) and even a superuser without the role get

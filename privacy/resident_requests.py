@@ -3,7 +3,7 @@
 Access: everything still stored about one resident, with the rule and retention date of
 each field, and who accessed their data (from the audit log). Correction: only fields
 that are stored (kept), never re-filling a destroyed one. Erasure: through
-minimisation.apply.erase_resident(), the single destroy path, unless a legal retention
+minimisation.destruction.erase_resident(), the single destroy path, unless a legal retention
 duty blocks it (a rule's `blocks_erasure` in minimisation.policy says which rules do).
 
 Reasons are a choice of category, not free text: a free-text reason ("moved in with
@@ -29,7 +29,7 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, AuditEvent
 from intake.models import DomainAssessment, Intake, Resident
-from minimisation.apply import erase_resident
+from minimisation.destruction import erase_resident
 from minimisation.policy import POLICY
 from privacy.stored import (
     StoredField,
@@ -222,8 +222,6 @@ def erase(resident: Resident, *, reason: str, request: HttpRequest, today: dt.da
 
 
 # --- Correction (art. 16) ------------------------------------------------------------
-
-RESIDENT_CORRECTABLE = ("name", "date_of_birth", "bsn", "address", "phone", "email")
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,9 @@ from django.utils import timezone
 
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
+from minimisation.labels import domain_name, field_label
 from minimisation.models import KeptField
 from minimisation.policy import POLICY, RESIDENT_FIELDS
-from minimisation.presentation import domain_name, field_label
 
 
 @dataclass(frozen=True)

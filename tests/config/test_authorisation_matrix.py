@@ -22,11 +22,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.models import AuditEvent
 from intake.capture import create_intake
 from intake.models import Intake, Resident, ZrmDefinition
-from minimisation.apply import apply
-from minimisation.decide import decide
-from minimisation.policy import POLICY
-from minimisation.snapshot import snapshot_of
 from tests.config.urls import walk_patterns
+from tests.minimisation.conftest import finalise_now
 
 ROLES = ("anonymous", "consulent", "consulent2", "teamleider", "privacy", "beheer")
 MISSING_ID = "987654321"
@@ -902,7 +899,7 @@ def world(demo_users: dict, settings: object) -> dict[str, object]:
             framework="wmo",
             instrument_version="zrm2017",
         )
-        apply(decide(snapshot_of(final, today), POLICY, today))
+        finalise_now(final, today)
         objects[f"final:{key}"] = Intake.objects.get(pk=final.pk)
     consulent = demo_users["consulent"]
     objects["admin"] = {

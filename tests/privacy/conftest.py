@@ -7,22 +7,21 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.utils import timezone
 
+from audit.context import AuditContext
 from intake.models import Intake
-from minimisation.apply import apply
-from minimisation.decide import decide
-from minimisation.policy import POLICY
-from minimisation.snapshot import snapshot_of
 
 # Pulled in so the fast hasher applies here too.
 from tests.minimisation.conftest import (
+    TEST_CONTEXT,
     create_intake,
     fast_password_hashing,  # noqa: F401
+    finalise_now,
 )
 
 
 def finalise(intake: Intake, actor: AbstractUser | None = None, today: dt.date | None = None):
-    today = today or timezone.localdate()
-    return apply(decide(snapshot_of(intake, today), POLICY, today), actor=actor)
+    context = AuditContext.for_user(actor) if actor else TEST_CONTEXT
+    return finalise_now(intake, today or timezone.localdate(), context=context, decided_by=actor)
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import Action, AuditEvent
+from minimisation.labels import field_label
 from minimisation.models import KeptField
-from minimisation.presentation import field_label
 
 
 def access_url(resident) -> str:
