@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from minimisation.models import DecisionRecord
 from minimisation.policy import POLICY
+from tests.minimisation.conftest import preview_form, preview_url
 
 RULE_CELL = re.compile(r"<td>([A-Z0-9-]+): (.*?)</td>", re.DOTALL)
 
@@ -22,7 +23,7 @@ def rule_cells(page: str) -> dict[str, set[str]]:
 
 
 def finalise_through_the_page(client, intake) -> str:
-    client.post(reverse("minimisation:preview", args=[intake.pk]), {"version": intake.version})
+    client.post(preview_url(intake), preview_form(client, intake))
     assert DecisionRecord.objects.filter(intake=intake).exists()
     return client.get(reverse("minimisation:decision", args=[intake.pk])).content.decode()
 

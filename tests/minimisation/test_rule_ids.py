@@ -21,6 +21,7 @@ from audit.models import Action, AuditEvent
 from intake.models import Intake, Resident
 from minimisation.models import DecisionRecord, KeptField
 from minimisation.policy import POLICY
+from tests.minimisation.conftest import preview_form, preview_url
 
 FRAMEWORK_DOMAINS = {
     "financien": (2, "confirmed", "geld"),
@@ -61,7 +62,7 @@ def unknown_to_the_policy(rule_ids: Iterable[str]) -> set[str]:
 
 def finalise(client, intake: Intake) -> None:
     intake.refresh_from_db()
-    client.post(reverse("minimisation:preview", args=[intake.pk]), {"version": intake.version})
+    client.post(preview_url(intake), preview_form(client, intake))
     assert DecisionRecord.objects.filter(intake=intake).exists(), intake.framework
 
 
