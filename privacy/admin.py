@@ -162,7 +162,9 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
     def decision_summary(self, intake: Intake) -> str:
         decision = getattr(intake, "decision", None)
         if decision is None:
-            return _("Nog geen besluit: concept, vervalt na 42 dagen als het niet wordt afgerond.")
+            return _(
+                "Nog geen besluit: concept, vervalt na %(term)s als het niet wordt afgerond."
+            ) % {"term": POLICY.draft_term.label()}
         counts = format_html_join(", ", "{}: {}", sorted(decision.discarded_counts.items())) or _(
             "niets"
         )
