@@ -5,8 +5,6 @@ the user may not see answers 404 (Http404), so the existence of an intake or a
 resident never leaks.
 """
 
-import uuid
-
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Concat
@@ -14,6 +12,7 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm
 
 from accounts.roles import LEADS_PREFIX, leads_group_name
+from audit.refs import as_uuid
 from intake.models import (
     Intake,
     IntakeGroupObjectPermission,
@@ -147,7 +146,8 @@ def get_intake_for(
 
 def get_resident_for(user: User, ref: object, codename: str = VIEW_RESIDENT) -> Resident:
     """The resident (by pseudonymous ref) if `user` may see it; Http404 otherwise."""
-    resident = visible_residents(user, codename).filter(ref=_as_uuid(ref)).first()
+    parsed = as_uuid(ref)
+    resident = visible_residents(user, codename).filter(ref=parsed).first() if parsed else None
     if resident is None:
         raise Http404
     return resident
@@ -193,10 +193,3 @@ def may_reassign(user: User, intake: Intake) -> bool:
         and user.has_perm(REASSIGN_INTAKE)
         and team_intakes_for(user).filter(pk=intake.pk).exists()
     )
-
-
-def _as_uuid(value: object) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None

@@ -1,7 +1,8 @@
 """The caseworker's pages: list, new intake, assessment form, detail, reassessment.
 
 Thin function views: access through intake/access.py (404 for anything not
-visible), workflows in intake/capture.py, an audit event for every read and write.
+visible), every write through intake/services.py (which audits it in its own
+transaction); the views audit what they read and search.
 """
 
 import uuid
@@ -9,11 +10,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.gates import role_required
@@ -31,7 +32,6 @@ from intake.access import (
     visible_residents,
     with_intake_permission,
 )
-from intake.capture import create_intake, create_reassessment, save_assessment
 from intake.chart import bar_chart, chart_svg
 from intake.definitions import definitions_by_domain
 from intake.forms import (
@@ -44,6 +44,7 @@ from intake.forms import (
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
 from intake.paging import IntakePaginator
+from intake.services import SaveOutcome, create_intake, save_assessment, start_reassessment
 
 PAGE_SIZE = 20
 RESIDENT_RESULTS = 20
@@ -132,7 +133,13 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             return redirect("intake:edit", pk=earlier)
         forms_valid = intake_form.is_valid() and (resident_form is None or resident_form.is_valid())
         if forms_valid:
-            intake = _create_intake(request, resident, resident_form, intake_form)
+            intake = create_intake(
+                resident if resident is not None else resident_form.save(commit=False),
+                request.user,
+                framework=intake_form.cleaned_data["framework"],
+                instrument_version=intake_form.cleaned_data["instrument_version"],
+                context=AuditContext.for_request(request),
+            )
             tokens = request.session.get(USED_TOKENS, {})
             tokens[token] = intake.pk
             request.session[USED_TOKENS] = dict(list(tokens.items())[-20:])
@@ -152,38 +159,6 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             "intake_form": intake_form,
         },
     )
-
-
-def _create_intake(
-    request: HttpRequest,
-    resident: Resident | None,
-    resident_form: ResidentForm | None,
-    intake_form: NewIntakeForm,
-) -> Intake:
-    with transaction.atomic():
-        if resident is None:
-            resident = resident_form.save()
-            record(
-                Action.CREATE,
-                AuditContext.for_request(request),
-                obj=resident,
-                resident_ref=str(resident.ref),
-            )
-        intake = create_intake(
-            resident,
-            request.user,
-            framework=intake_form.cleaned_data["framework"],
-            instrument_version=intake_form.cleaned_data["instrument_version"],
-        )
-        record(
-            Action.CREATE,
-            AuditContext.for_request(request),
-            obj=intake,
-            resident_ref=str(resident.ref),
-            purpose=intake.framework,
-            detail={"instrument_version": intake.instrument_version, "reassessment": False},
-        )
-    return intake
 
 
 @login_required
@@ -244,51 +219,58 @@ def _profile_rows(intake: Intake) -> list[dict[str, Any]]:
     return rows
 
 
+STALE_FORM = gettext_lazy(
+    "Iemand anders (of u in een ander tabblad) heeft deze intake intussen "
+    "opgeslagen. Uw wijzigingen zijn NIET opgeslagen en staan hieronder nog. "
+    "Bekijk de opgeslagen versie; sla daarna opnieuw op om uw invoer te bewaren."
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
     intake = get_intake_for(request.user, pk, CHANGE_INTAKE, queryset=_with_assessments())
-    if not intake.is_draft:
+    if request.method == "GET" and not intake.is_draft:
         messages.info(request, _("Deze intake is afgerond en kan niet meer worden gewijzigd."))
         return redirect("intake:detail", pk=intake.pk)
+    # A POST to an intake finalised since the form was opened still reaches the service:
+    # it answers FINALISED, and the form comes back with the typed input and that message.
     definitions = definitions_by_domain(intake.instrument_version)
-    rows = intake.assessments_in_instrument_order()
     conflict_domains: list[str] = []
     if request.method == "POST":
         form = AssessmentForm(request.POST, intake=intake, definitions=definitions)
         if form.is_valid():
-            result = save_assessment(intake, form.cleaned_data["version"], form.domain_values())
-            if not result.conflict:
-                if result.saved:
-                    record(
-                        Action.UPDATE,
-                        AuditContext.for_request(request),
-                        **intake.audit_subject(),
-                        detail={"domains_changed": result.changed_domains},
-                    )
-                    messages.success(request, _("Het concept is opgeslagen."))
-                else:
-                    messages.info(request, _("Er was niets gewijzigd; het concept is bewaard."))
-                return redirect("intake:edit", pk=intake.pk)
-            # Stale form: keep every value the user typed, take the new version so a
-            # deliberate second save (after checking) may overwrite; nothing is written now.
-            data = request.POST.copy()
-            data["version"] = str(result.version)
-            form = AssessmentForm(data, intake=intake, definitions=definitions)
-            form.is_valid()
-            names = [str(intake.instrument.domain(c).name) for c in result.changed_domains]
-            conflict_domains = names
-            form.add_error(
-                None,
-                _(
-                    "Iemand anders (of u in een ander tabblad) heeft deze intake intussen "
-                    "opgeslagen. Uw wijzigingen zijn NIET opgeslagen en staan hieronder nog. "
-                    "Bekijk de opgeslagen versie; sla daarna opnieuw op om uw invoer te bewaren."
-                ),
+            result = save_assessment(
+                intake,
+                form.cleaned_data["version"],
+                form.domain_values(),
+                context=AuditContext.for_request(request),
             )
+            if result.outcome is SaveOutcome.SAVED:
+                messages.success(request, _("Het concept is opgeslagen."))
+                return redirect("intake:edit", pk=intake.pk)
+            if result.outcome is SaveOutcome.UNCHANGED:
+                messages.info(request, _("Er was niets gewijzigd; het concept is bewaard."))
+                return redirect("intake:edit", pk=intake.pk)
+            if result.outcome is SaveOutcome.FINALISED:
+                form.add_error(
+                    None,
+                    _("Deze intake is intussen afgerond; uw wijzigingen zijn niet opgeslagen."),
+                )
+            else:
+                # Stale form: keep every value the user typed, take the new version so a
+                # deliberate second save (after checking) may overwrite; nothing is written.
+                data = request.POST.copy()
+                data["version"] = str(result.version)
+                form = AssessmentForm(data, intake=intake, definitions=definitions)
+                form.is_valid()
+                conflict_domains = [
+                    str(intake.instrument.domain(c).name) for c in result.changed_domains
+                ]
+                form.add_error(None, STALE_FORM)
     else:
         form = AssessmentForm(
-            initial=AssessmentForm.initial_for(intake, rows),
+            initial=AssessmentForm.initial_for(intake, intake.assessments_in_instrument_order()),
             intake=intake,
             definitions=definitions,
         )
@@ -311,15 +293,9 @@ def intake_reassess(request: HttpRequest, pk: str) -> HttpResponse:
     previous = get_intake_for(
         request.user, pk, VIEW_INTAKE, queryset=Intake.objects.select_related("resident")
     )
-    intake, created = create_reassessment(previous, request.user)
+    intake, created = start_reassessment(
+        previous, request.user, context=AuditContext.for_request(request)
+    )
     if created:
-        record(
-            Action.CREATE,
-            AuditContext.for_request(request),
-            obj=intake,
-            resident_ref=str(previous.resident.ref),
-            purpose=intake.framework,
-            detail={"instrument_version": intake.instrument_version, "reassessment": True},
-        )
         messages.success(request, _("Een nieuwe meting is aangemaakt als concept."))
     return redirect("intake:edit", pk=intake.pk)

@@ -13,8 +13,8 @@ from accounts.gates import role_required
 from accounts.roles import TEAMLEIDER
 from audit.context import AuditContext
 from intake.access import VIEW_INTAKE, get_intake_for, team_intakes_for
-from intake.assignment import ReassignmentError, eligible_caseworkers, reassign
 from intake.models import Intake
+from intake.services import ReassignmentError, eligible_caseworkers, reassign
 
 
 class CaseworkerChoiceField(forms.ModelChoiceField):
@@ -75,7 +75,6 @@ def reassign_intake(request: HttpRequest, pk: int) -> HttpResponse:
             reassign(
                 intake,
                 form.cleaned_data["caseworker"],
-                request.user,
                 context=AuditContext.for_request(request),
             )
         except ReassignmentError as error:

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.utils import timezone
 
+from audit.context import AuditContext
 from intake.models import Intake
 from minimisation.apply import apply
 from minimisation.decide import decide
@@ -22,7 +23,10 @@ from tests.minimisation.conftest import (
 
 def finalise(intake: Intake, actor: AbstractUser | None = None, today: dt.date | None = None):
     today = today or timezone.localdate()
-    return apply(decide(snapshot_of(intake, today), POLICY, today), actor=actor)
+    context = AuditContext.for_user(actor) if actor else AuditContext.system("test")
+    return apply(
+        decide(snapshot_of(intake, today), POLICY, today), context=context, decided_by=actor
+    )
 
 
 @pytest.fixture
