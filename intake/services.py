@@ -39,10 +39,9 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -62,6 +61,9 @@ from intake.models import (
     IntakeUserObjectPermission,
     Resident,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User  # the AUTH_USER_MODEL
 
 __all__ = [
     "Correction",
@@ -121,9 +123,10 @@ def _lock_intake(intake_id: int) -> Intake:
     `of=("self",)`: the resident comes along for its ref, but is locked (if at all) later,
     in the lock order of the module docstring.
     """
-    return (
+    locked: Intake = (
         Intake.objects.select_for_update(of=("self",)).select_related("resident").get(pk=intake_id)
     )
+    return locked
 
 
 def _claim_version(intake: Intake, expected_version: int) -> bool:
@@ -148,7 +151,7 @@ def _update_event(intake: Intake, context: AuditContext, detail: Mapping[str, An
 
 def create_intake(
     resident: Resident,
-    caseworker: AbstractBaseUser,
+    caseworker: User,
     *,
     framework: str,
     instrument_version: str,
@@ -161,14 +164,15 @@ def create_intake(
     then it is created here, with its own CREATE event before the intake's.
     """
     with transaction.atomic():
-        events = []
+        events: list[Event] = []
         if resident._state.adding:
             resident.save()
             events.append(
                 Event(
                     action=Action.CREATE,
                     context=context,
-                    **Event.subject(resident),
+                    object_type="resident",
+                    object_id=str(resident.pk),
                     resident_ref=str(resident.ref),
                 )
             )
@@ -201,7 +205,7 @@ def create_intake(
 
 
 def start_reassessment(
-    previous: Intake, caseworker: AbstractBaseUser, *, context: AuditContext
+    previous: Intake, caseworker: User, *, context: AuditContext
 ) -> tuple[Intake, bool]:
     """A new draft for the same resident linked to `previous`; (intake, created).
 
@@ -350,7 +354,8 @@ def correct(
                 Event(
                     action=Action.UPDATE,
                     context=context,
-                    **Event.subject(resident),
+                    object_type="resident",
+                    object_id=str(resident.pk),
                     resident_ref=str(resident.ref),
                     detail={"gdpr": "art16", "reason": reason, "fields": changed},
                 )
@@ -362,9 +367,9 @@ def correct(
 # --- Reassign (the team lead) --------------------------------------------------------
 
 
-def eligible_caseworkers(intake: Intake) -> QuerySet[AbstractBaseUser]:
+def eligible_caseworkers(intake: Intake) -> QuerySet[User]:
     """Active caseworkers of the intake's team, other than the current one."""
-    users: QuerySet[AbstractBaseUser] = get_user_model().objects.all()
+    users = get_user_model().objects.all()
     if intake.team_id is None:
         return users.none()
     return (
@@ -376,7 +381,7 @@ def eligible_caseworkers(intake: Intake) -> QuerySet[AbstractBaseUser]:
     )
 
 
-def reassign(intake: Intake, to_user: AbstractBaseUser, *, context: AuditContext) -> Intake:
+def reassign(intake: Intake, to_user: User, *, context: AuditContext) -> Intake:
     """Make `to_user` the intake's caseworker, moving the permissions from the old one.
 
     The acting team lead is the context's actor. The old caseworker loses sight of the
@@ -385,7 +390,11 @@ def reassign(intake: Intake, to_user: AbstractBaseUser, *, context: AuditContext
     with transaction.atomic():
         # Two leads reassigning at once must not both move permissions.
         intake = _lock_intake(intake.pk)
-        by_user = get_user_model().objects.filter(pk=context.actor_id).first()
+        by_user = (
+            get_user_model().objects.filter(pk=context.actor_id).first()
+            if context.actor_id is not None
+            else None
+        )
         if by_user is None or not may_reassign(by_user, intake):
             raise ReassignmentError(_("U mag deze intake niet toewijzen."))
         if not eligible_caseworkers(intake).filter(pk=to_user.pk).exists():
@@ -417,9 +426,7 @@ def reassign(intake: Intake, to_user: AbstractBaseUser, *, context: AuditContext
     return intake
 
 
-def _move_intake_permissions(
-    intake: Intake, old: AbstractBaseUser, new: AbstractBaseUser
-) -> set[str]:
+def _move_intake_permissions(intake: Intake, old: User, new: User) -> set[str]:
     rows = IntakeUserObjectPermission.objects.filter(content_object=intake, user=old)
     codenames = set(rows.values_list("permission__codename", flat=True))
     rows.delete()

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -49,6 +51,15 @@ from intake.services import SaveOutcome, create_intake, save_assessment, start_r
 PAGE_SIZE = 20
 RESIDENT_RESULTS = 20
 USED_TOKENS = "intake_new_tokens"  # session key: form token -> intake pk
+MAY_CHANGE = "user_may_change"  # the detail query's annotation: may this user change it?
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The signed-in user; the view's gate has already sent anyone else away."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def _with_assessments() -> Any:
@@ -134,8 +145,8 @@ def intake_new(request: HttpRequest) -> HttpResponse:
         forms_valid = intake_form.is_valid() and (resident_form is None or resident_form.is_valid())
         if forms_valid:
             intake = create_intake(
-                resident if resident is not None else resident_form.save(commit=False),
-                request.user,
+                resident or _new_resident(resident_form),
+                _signed_in(request),
                 framework=intake_form.cleaned_data["framework"],
                 instrument_version=intake_form.cleaned_data["instrument_version"],
                 context=AuditContext.for_request(request),
@@ -161,10 +172,18 @@ def intake_new(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _new_resident(form: ResidentForm | None) -> Resident:
+    """The resident typed into the new-intake form, not saved: create_intake() saves it."""
+    if form is None:
+        raise ValueError("no resident chosen and no resident form")
+    resident: Resident = form.save(commit=False)
+    return resident
+
+
 @login_required
 def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
     with_change = with_intake_permission(
-        _with_assessments(), request.user, CHANGE_INTAKE, "user_may_change"
+        _with_assessments(), request.user, CHANGE_INTAKE, MAY_CHANGE
     )
     intake = get_intake_for(request.user, pk, VIEW_INTAKE, queryset=with_change)
     record(
@@ -182,7 +201,7 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
             "intake": intake,
             "rows": rows,
             "chart_svg": chart_svg(chart),
-            "may_change": intake.user_may_change and intake.is_draft,
+            "may_change": getattr(intake, MAY_CHANGE) and intake.is_draft,
             "may_reassess": has_role(request.user, CONSULENT),
             "has_previous": intake.previous is not None,
         },
@@ -203,7 +222,7 @@ def _profile_rows(intake: Intake) -> list[dict[str, Any]]:
         row = by_domain.get(domain.code)
         score = row.score if row else None
         before = previous.get(domain.code)
-        change = score - before.score if (score and before) else None
+        change = score - before.score if (score and before and before.score) else None
         rows.append(
             {
                 "code": domain.code,
@@ -294,7 +313,7 @@ def intake_reassess(request: HttpRequest, pk: str) -> HttpResponse:
         request.user, pk, VIEW_INTAKE, queryset=Intake.objects.select_related("resident")
     )
     intake, created = start_reassessment(
-        previous, request.user, context=AuditContext.for_request(request)
+        previous, _signed_in(request), context=AuditContext.for_request(request)
     )
     if created:
         messages.success(request, _("Een nieuwe meting is aangemaakt als concept."))

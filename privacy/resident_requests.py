@@ -181,15 +181,18 @@ def erasure_blockers(resident: Resident, today: dt.date) -> list[Blocker]:
     blockers: dict[tuple[int, str], Blocker] = {}
     for stored in stored_for_resident(resident):
         for f in stored.blocking(today):
+            until = f.retention_until
+            if until is None:  # blocking() yields dated fields only
+                continue
             key = (stored.intake.pk, f.rule_id)
             current = blockers.get(key)
-            if current is None or f.retention_until > current.retention_until:
+            if current is None or until > current.retention_until:
                 blockers[key] = Blocker(
                     stored.intake.pk,
                     stored.intake.get_framework_display(),
                     f.rule_id,
                     f.legal_basis,
-                    f.retention_until,
+                    until,
                 )
     return sorted(blockers.values(), key=lambda b: (b.intake_id, b.rule_id))
 

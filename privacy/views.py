@@ -40,7 +40,7 @@ privacy_officer_only = role_required(PRIVACY_OFFICER, hide=True, no_store=True)
 
 def _resident(ref: uuid.UUID) -> Resident:
     # The URL converter gives a UUID already: no parsing here.
-    resident = Resident.objects.filter(ref=ref).first()
+    resident: Resident | None = Resident.objects.filter(ref=ref).first()
     if resident is None:
         raise Http404
     return resident
