@@ -7,7 +7,6 @@ It never stores what was typed into the search box (it could be a name); only
 whether a search was made, and the resident reference when the search was one.
 """
 
-import uuid
 from typing import Any
 
 from django.contrib import admin
@@ -19,13 +18,7 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.middleware import AUDITED_FLAG
 from audit.models import Action, AuditEvent
-
-
-def _as_uuid(value: str) -> str:
-    try:
-        return str(uuid.UUID(value.strip()))
-    except (ValueError, AttributeError):
-        return ""
+from audit.refs import ref_text
 
 
 class AuditedAdminMixin:
@@ -40,7 +33,7 @@ class AuditedAdminMixin:
             request,
             response,
             "changelist",
-            resident_ref=_as_uuid(search),
+            resident_ref=ref_text(search),
             searched=bool(search),
         )
         return response
@@ -108,7 +101,7 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
         """Exact match on the indexed resident_ref; no LIKE, no scan of `detail`."""
         if not search_term.strip():
             return queryset, False
-        ref = _as_uuid(search_term)
+        ref = ref_text(search_term)
         return (queryset.filter(resident_ref=ref) if ref else queryset.none()), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:

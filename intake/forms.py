@@ -1,4 +1,4 @@
-"""Forms of the caseworker pages. Thin: rules live in validators, models and intake/capture.py."""
+"""Forms of the caseworker pages. Thin: rules live in validators, models and intake/services.py."""
 
 from typing import Any
 
@@ -10,10 +10,10 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from intake.bsn import normalise_bsn
-from intake.capture import DomainValues
 from intake.field_help import help_text_for
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
 from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
+from intake.services import DomainValues
 
 NOTES_MAX = 2000
 NOT_DISCUSSED = _("niet besproken")

@@ -5,6 +5,7 @@ Every personal-data field here must be classified by the minimisation policy
 """
 
 import uuid
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -16,6 +17,13 @@ from intake.bsn import validate_bsn
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, Instrument, instrument
 from intake.querysets import IntakeQuerySet, ResidentQuerySet
 from intake.validators import validate_birth_date
+
+
+class AuditSubject(TypedDict):
+    object_type: str
+    object_id: str
+    resident_ref: str
+    purpose: str
 
 
 class Framework(models.TextChoices):
@@ -123,12 +131,17 @@ class Intake(models.Model):
     def is_draft(self) -> bool:
         return self.status == IntakeStatus.DRAFT
 
-    def audit_subject(self) -> dict[str, object]:
+    def audit_subject(self) -> AuditSubject:
         """What an audit event says about this intake: object, pseudonymous resident, purpose.
 
-        For `audit.events.record(action, **intake.audit_subject(), ...)`; never a value.
+        For `Event(action=..., **intake.audit_subject(), ...)` and `record()`; never a value.
         """
-        return {"obj": self, "resident_ref": str(self.resident.ref), "purpose": self.framework}
+        return {
+            "object_type": self._meta.model_name or "",
+            "object_id": str(self.pk),
+            "resident_ref": str(self.resident.ref),
+            "purpose": self.framework,
+        }
 
     @property
     def instrument(self) -> Instrument:

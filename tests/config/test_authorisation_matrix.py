@@ -19,9 +19,10 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audit.context import AuditContext
 from audit.models import AuditEvent
-from intake.capture import create_intake
 from intake.models import Intake, Resident, ZrmDefinition
+from intake.services import create_intake
 from tests.config.urls import walk_patterns
 from tests.minimisation.conftest import finalise_now
 
@@ -890,7 +891,11 @@ def world(demo_users: dict, settings: object) -> dict[str, object]:
     for key, user in (("a", "consulent"), ("b", "consulent2")):
         resident = Resident.objects.create(name=f"Matrix {key}", date_of_birth=dt.date(1980, 1, 1))
         objects[f"draft:{key}"] = create_intake(
-            resident, demo_users[user], framework="wmo", instrument_version="zrm2017"
+            resident,
+            demo_users[user],
+            framework="wmo",
+            instrument_version="zrm2017",
+            context=AuditContext.system("test"),
         )
         objects[f"resident:{key}"] = resident
         final = create_intake(
@@ -898,6 +903,7 @@ def world(demo_users: dict, settings: object) -> dict[str, object]:
             demo_users[user],
             framework="wmo",
             instrument_version="zrm2017",
+            context=AuditContext.system("test"),
         )
         finalise_now(final, today)
         objects[f"final:{key}"] = Intake.objects.get(pk=final.pk)

@@ -15,8 +15,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake.capture import create_intake
+from audit.context import AuditContext
 from intake.models import Intake, Resident
+from intake.services import create_intake
 
 MARK = "QQHOSTILE"  # every generated value carries this, so the log check can find it
 
@@ -90,7 +91,11 @@ def field_names(client: Client, url: str) -> dict[str, list[str]]:
 def draft(demo_users: dict) -> Intake:
     resident = Resident.objects.create(name="Hostile Test", date_of_birth="1970-01-01")
     return create_intake(
-        resident, demo_users["consulent"], framework="wmo", instrument_version="zrm2017"
+        resident,
+        demo_users["consulent"],
+        framework="wmo",
+        instrument_version="zrm2017",
+        context=AuditContext.system("test"),
     )
 
 

@@ -3,8 +3,9 @@ from collections.abc import Callable
 
 import pytest
 
-from intake.capture import create_intake
+from audit.context import AuditContext
 from intake.models import Intake, Resident
+from intake.services import create_intake
 
 CANARY_NAME = "Canary Zwaluwstaart"
 CANARY_NOTE = "CANARY-NOTE-7f3a"
@@ -39,6 +40,7 @@ def make_intake(demo_users: dict) -> Callable[..., Intake]:
             framework=framework,
             instrument_version=instrument_version,
             previous=previous,
+            context=AuditContext.system("test"),
         )
 
     return make

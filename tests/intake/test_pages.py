@@ -5,10 +5,13 @@ import json
 
 import pytest
 
+from audit.context import AuditContext
 from audit.models import Action, AuditEvent
-from intake.capture import DomainValues, save_assessment
-from intake.models import Intake, IntakeStatus, Resident
+from intake.models import DomainAssessment, Intake, IntakeStatus, Resident
+from intake.services import DomainValues, save_assessment
 from tests.intake.conftest import CANARY_NAME, form_data
+
+TEST_CONTEXT = AuditContext.system("test")
 
 
 def new_resident_post(**overrides: str) -> dict[str, str]:
@@ -218,6 +221,7 @@ def test_the_detail_page_shows_the_profile_as_svg_and_table_and_is_audited(signe
         intake,
         1,
         {"financien": DomainValues(2, "confirmed", ""), "justitie": DomainValues(5, "none", "")},
+        context=TEST_CONTEXT,
     )
     page = signed_in("consulent2").get(f"/intakes/{intake.pk}/").content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in page
@@ -231,7 +235,12 @@ def test_the_detail_page_shows_the_profile_as_svg_and_table_and_is_audited(signe
 
 def test_html_in_notes_is_shown_escaped(signed_in, make_intake):
     intake = make_intake()
-    save_assessment(intake, 1, {"financien": DomainValues(3, "none", "<script>alert(1)</script>")})
+    save_assessment(
+        intake,
+        1,
+        {"financien": DomainValues(3, "none", "<script>alert(1)</script>")},
+        context=TEST_CONTEXT,
+    )
     client = signed_in("consulent2")
     for url in (f"/intakes/{intake.pk}/", f"/intakes/{intake.pk}/bewerken/"):
         page = client.get(url).content.decode()
@@ -241,7 +250,7 @@ def test_html_in_notes_is_shown_escaped(signed_in, make_intake):
 
 def test_nieuwe_meting_creates_a_linked_draft_once_and_shows_the_change(signed_in, make_intake):
     first = make_intake()
-    save_assessment(first, 1, {"financien": DomainValues(2, "confirmed", "")})
+    save_assessment(first, 1, {"financien": DomainValues(2, "confirmed", "")}, context=TEST_CONTEXT)
     Intake.objects.filter(pk=first.pk).update(status=IntakeStatus.FINALISED)
     client = signed_in("consulent2")
     response = client.post(f"/intakes/{first.pk}/nieuwe-meting/")
@@ -249,7 +258,7 @@ def test_nieuwe_meting_creates_a_linked_draft_once_and_shows_the_change(signed_i
     second = Intake.objects.get(previous=first)
     assert response["Location"] == again["Location"] == f"/intakes/{second.pk}/bewerken/"
     assert second.resident == first.resident and second.is_draft
-    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")})
+    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")}, context=TEST_CONTEXT)
     page = client.get(f"/intakes/{second.pk}/").content.decode()
     assert "Vorige meting" in page
     assert "+2" in page
@@ -261,11 +270,28 @@ def test_a_finalised_intake_is_read_only(signed_in, make_intake):
     client = signed_in("consulent2")
     response = client.get(f"/intakes/{intake.pk}/bewerken/")
     assert response.status_code == 302 and response["Location"] == f"/intakes/{intake.pk}/"
-    posted = client.post(f"/intakes/{intake.pk}/bewerken/", form_data(intake))
-    assert posted.status_code == 302
     detail = client.get(f"/intakes/{intake.pk}/").content.decode()
     assert "kan niet meer worden gewijzigd" in detail
     assert f"/intakes/{intake.pk}/bewerken/" not in detail
+
+
+def test_a_save_after_the_intake_was_finalised_says_so_and_keeps_the_typed_input(
+    signed_in, make_intake
+):
+    intake = make_intake()
+    client = signed_in("consulent2")
+    opened = form_data(intake, financien=(3, "none", "GETYPT-NA-AFRONDEN"))
+    Intake.objects.filter(pk=intake.pk).update(status=IntakeStatus.FINALISED, version=2)
+
+    response = client.post(f"/intakes/{intake.pk}/bewerken/", opened)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Deze intake is intussen afgerond; uw wijzigingen zijn niet opgeslagen." in page
+    assert "heeft deze intake intussen opgeslagen" not in page  # not a plain conflict
+    assert "GETYPT-NA-AFRONDEN" in page
+    assert DomainAssessment.objects.get(intake=intake, domain="financien").score is None
+    assert not AuditEvent.objects.filter(action=Action.UPDATE).exists()
 
 
 @pytest.mark.parametrize("suffix", ["", "bewerken/"])

@@ -3,7 +3,10 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from intake.capture import DomainValues, save_assessment
+from audit.context import AuditContext
+from intake.services import DomainValues, save_assessment
+
+TEST_CONTEXT = AuditContext.system("test")
 
 
 def queries(client, url: str, data: dict | None = None) -> int:
@@ -44,10 +47,13 @@ def test_the_detail_page_queries_do_not_grow_with_domains_or_reassessments(signe
     eleven = make_intake(instrument_version="zrm2013")
     first = make_intake(instrument_version="zrm2017")
     save_assessment(
-        first, 1, {c: DomainValues(3, "none", "") for c in first.instrument.domain_codes}
+        first,
+        1,
+        {c: DomainValues(3, "none", "") for c in first.instrument.domain_codes},
+        context=TEST_CONTEXT,
     )
     second = make_intake(previous=first)
-    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")})
+    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")}, context=TEST_CONTEXT)
     for _ in range(5):
         make_intake(previous=second)
     baseline = queries(client, f"/intakes/{eleven.pk}/")
