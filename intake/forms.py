@@ -66,7 +66,7 @@ class ResidentSearchForm(forms.Form):
         self.helper.layout = Layout("q", Submit("zoek", _("Zoeken")))
 
 
-class ResidentForm(forms.ModelForm):
+class ResidentForm(forms.ModelForm[Resident]):
     class Meta:
         model = Resident
         fields = ["name", "date_of_birth", "bsn", "address", "phone", "email"]
@@ -199,7 +199,7 @@ class AssessmentForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for domain in self.domains:
             code = domain.code
             if f"{code}-score" not in cleaned:

@@ -18,11 +18,13 @@ import uuid
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.roles import PRIVACY_OFFICER, has_role
 from audit.admin import AuditedAdminMixin
@@ -35,7 +37,7 @@ from minimisation.policy import POLICY
 from privacy.stored import stored_intake, with_stored_data
 
 
-class PrivacyOfficerReadOnly:
+class PrivacyOfficerReadOnly(BaseModelAdmin[Any]):
     """View only, and only for the privacy officer role (on top of the model permission)."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -54,7 +56,9 @@ class PrivacyOfficerReadOnly:
         return False
 
 
-def exact_ref_search(queryset: QuerySet, search_term: str, field: str) -> tuple[QuerySet, bool]:
+def exact_ref_search(
+    queryset: QuerySet[Any], search_term: str, field: str
+) -> tuple[QuerySet[Any], bool]:
     """Exact match on a resident reference; no LIKE over anything else (names stay unsearched)."""
     if not search_term.strip():
         return queryset, False
@@ -73,7 +77,7 @@ class RetentionWithinFilter(admin.SimpleListFilter):
     field = "retention_until"
     PAST = "verlopen"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [
             ("30", _("binnen 30 dagen")),
             ("90", _("binnen 90 dagen")),
@@ -81,7 +85,7 @@ class RetentionWithinFilter(admin.SimpleListFilter):
             (self.PAST, _("al verlopen")),
         ]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         today = timezone.localdate()
         if value == self.PAST:
@@ -106,7 +110,7 @@ def _export_response(rows: list[list[str]], name: str) -> HttpResponse:
 
 
 @admin.register(Intake)
-class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin):
+class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin[Intake]):
     list_display = (
         "id",
         "resident_ref",
@@ -134,12 +138,12 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
     readonly_fields = fields
     actions = ["export_stored_fields"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return with_stored_data().order_by("-pk")
 
     def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         return exact_ref_search(queryset, search_term, "resident__ref")
 
     @admin.display(description=_("inwonerreferentie"))
@@ -213,7 +217,7 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
     @admin.action(
         description=_("Exporteer bewaarde velden (CSV, zonder waarden)"), permissions=["view"]
     )
-    def export_stored_fields(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_stored_fields(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
         """Field names, rules and dates of the selected intakes; never a value."""
         rows = [["intake", "inwonerreferentie", "kader", "gegeven", "domein", "regel", "tot"]]
         count = 0
@@ -233,7 +237,7 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
         return _export_response(rows, "bewaarde-velden.csv")
 
 
-class KeptFieldInline(PrivacyOfficerReadOnly, admin.TabularInline):
+class KeptFieldInline(PrivacyOfficerReadOnly, admin.TabularInline[KeptField, DecisionRecord]):
     model = KeptField
     fields = ("field", "domain", "rule_id", "ground", "retention_until")
     readonly_fields = fields
@@ -245,7 +249,9 @@ class KeptFieldInline(PrivacyOfficerReadOnly, admin.TabularInline):
 
 
 @admin.register(DecisionRecord)
-class DecisionRecordAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin):
+class DecisionRecordAdmin(
+    AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin[DecisionRecord]
+):
     list_display = (
         "intake_id",
         "resident_ref",
@@ -272,6 +278,6 @@ class DecisionRecordAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.Model
     inlines = [KeptFieldInline]
 
     def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         return exact_ref_search(queryset, search_term, "resident_ref")

@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Value, When
@@ -90,7 +91,7 @@ def _discarded_sql() -> str:
 def overview(start: dt.date, end: dt.date) -> list[FrameworkOverview]:
     """Decisions taken from `start` to `end` (both inclusive), per framework and domain."""
     decisions = DecisionRecord.objects.filter(decided_on__gte=start, decided_on__lte=end)
-    totals = {
+    totals: dict[str, Any] = {
         row["framework"]: row
         for row in decisions.values("framework").annotate(
             intakes=Count("id"), no_help_need=Count("id", filter=Q(outcome=NO_HELP_NEED))

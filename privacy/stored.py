@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from intake.instrument import SCALE_LABELS
@@ -72,7 +72,7 @@ def display_value(model_field: str, value: Any, domain: str = "") -> str:
     return str(value)
 
 
-def with_stored_data() -> Any:
+def with_stored_data() -> QuerySet[Intake]:
     """Intakes with everything stored_intake() reads, in a constant number of queries."""
     return Intake.objects.select_related(
         "resident", "caseworker", "team", "decision", "previous"
