@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from intake.access import grant_caseworker
 from intake.models import DomainAssessment, Intake, Resident
 from tests.browser.helpers import assert_accessible, nav_link, sign_in
-from tests.minimisation.conftest import finalise_now
+from tests.factories import finalise_now
 
 
 def finalised_intake(name: str, kept_note: str, discarded_note: str) -> Intake:

@@ -20,7 +20,7 @@ def queries(client, url: str, data: dict | None = None) -> int:
 
 
 def test_the_list_page_queries_do_not_grow_with_the_number_of_intakes(signed_in, make_intake):
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     for n in range(2):
         make_intake(name=f"Klein {n}")
     small = queries(client, "/intakes/")
@@ -32,7 +32,7 @@ def test_the_list_page_queries_do_not_grow_with_the_number_of_intakes(signed_in,
 
 
 def test_the_form_page_queries_do_not_grow_with_the_number_of_domains(signed_in, make_intake):
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     eleven = make_intake(instrument_version="zrm2013")
     thirteen = make_intake(instrument_version="zrm2017")
     for n in range(10):
@@ -43,7 +43,7 @@ def test_the_form_page_queries_do_not_grow_with_the_number_of_domains(signed_in,
 
 
 def test_the_detail_page_queries_do_not_grow_with_domains_or_reassessments(signed_in, make_intake):
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     eleven = make_intake(instrument_version="zrm2013")
     first = make_intake(instrument_version="zrm2017")
     save_assessment(

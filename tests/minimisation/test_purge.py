@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.models import Action, AuditEvent
 from intake.models import Intake, Resident
 from minimisation.models import DecisionRecord
-from tests.minimisation.conftest import finalise_now
+from tests.factories import finalise_now
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -91,7 +91,7 @@ def test_a_resident_shared_with_a_live_intake_survives_the_sweep(make_intake):
     make_intake(resident=old.resident)
     age(old, 60)
     purge()
-    assert Resident.objects.get(pk=old.resident_id).name == "Test Inwoner"
+    assert Resident.objects.get(pk=old.resident_id).name == old.resident.name
 
 
 @pytest.mark.django_db

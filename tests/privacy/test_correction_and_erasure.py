@@ -123,10 +123,10 @@ def test_a_draft_is_erased_through_the_destroy_function_with_an_audited_reason_c
 
 @pytest.mark.django_db
 def test_erasure_is_allowed_once_the_retention_date_has_passed(make_intake, signed_in):
-    from tests.privacy.conftest import finalise
+    from tests.factories import finalise_now
 
     intake = make_intake(domains={"financien": (2, "confirmed", "")})
-    finalise(intake, today=dt.date(2000, 1, 3))  # Wmo: 15 years, long past
+    finalise_now(intake, dt.date(2000, 1, 3))  # Wmo: 15 years, long past
     response = signed_in("privacy").post(erase_url(intake.resident), {"reason": "no_longer_needed"})
     assert response.status_code == 302
     assert not DecisionRecord.objects.filter(intake_id=intake.pk).exists()
