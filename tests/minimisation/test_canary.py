@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from intake.models import Intake, IntakeStatus
-from tests.minimisation.conftest import preview_form, preview_url
+from tests.minimisation.pages import preview_form, preview_url
 
 PG_DUMP = "/usr/bin/pg_dump"
 

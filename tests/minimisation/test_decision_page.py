@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from minimisation.models import DecisionRecord
 from minimisation.policy import POLICY
-from tests.minimisation.conftest import preview_form, preview_url
+from tests.minimisation.pages import preview_form, preview_url
 
 RULE_CELL = re.compile(r"<td>([A-Z0-9-]+): (.*?)</td>", re.DOTALL)
 

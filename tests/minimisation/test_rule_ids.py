@@ -21,7 +21,7 @@ from audit.models import Action, AuditEvent
 from intake.models import Intake, Resident
 from minimisation.models import DecisionRecord, KeptField
 from minimisation.policy import POLICY
-from tests.minimisation.conftest import preview_form, preview_url
+from tests.minimisation.pages import preview_form, preview_url
 
 FRAMEWORK_DOMAINS = {
     "financien": (2, "confirmed", "geld"),

@@ -5,7 +5,7 @@ from audit.models import Action, AuditEvent
 from intake.models import DomainAssessment, IntakeStatus, Resident
 from minimisation.models import DecisionRecord
 from tests.factories import finalise_now
-from tests.minimisation.conftest import preview_form, preview_url
+from tests.minimisation.pages import preview_form, preview_url
 
 
 @pytest.mark.django_db

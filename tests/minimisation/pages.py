@@ -1,5 +1,4 @@
-"""Helpers for the minimisation pages' tests (intakes: tests/factories.py, make_intake:
-tests/conftest.py)."""
+"""The preview page as a caseworker uses it: its URL and what its finalise form posts."""
 
 import re
 
