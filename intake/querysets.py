@@ -1,12 +1,11 @@
 """Selecting residents and intakes: QuerySet methods used by the caseworker pages."""
 
-import contextlib
 import datetime as dt
-import uuid
 from typing import TYPE_CHECKING
 
 from django.db import models
 
+from audit.refs import as_uuid
 from intake.bsn import normalise_bsn
 
 if TYPE_CHECKING:
@@ -54,8 +53,9 @@ class IntakeQuerySet(models.QuerySet["Intake"]):
         if not term:
             return self
         condition = models.Q(resident__name__icontains=term)
-        with contextlib.suppress(ValueError):
-            condition |= models.Q(resident__ref=uuid.UUID(term))
+        ref = as_uuid(term)
+        if ref is not None:
+            condition |= models.Q(resident__ref=ref)
         return self.filter(condition)
 
 

@@ -14,7 +14,6 @@ and export is written to the audit log (AuditedAdminMixin).
 import csv
 import datetime as dt
 import io
-import uuid
 from typing import Any
 
 from django.contrib import admin
@@ -31,6 +30,7 @@ from audit.admin import AuditedAdminMixin
 from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
+from audit.refs import as_uuid
 from intake.models import Intake
 from minimisation.models import DecisionRecord, KeptField
 from minimisation.policy import POLICY
@@ -62,9 +62,8 @@ def exact_ref_search(
     """Exact match on a resident reference; no LIKE over anything else (names stay unsearched)."""
     if not search_term.strip():
         return queryset, False
-    try:
-        ref = uuid.UUID(search_term.strip())
-    except ValueError:
+    ref = as_uuid(search_term)
+    if ref is None:
         return queryset.none(), False
     return queryset.filter(**{field: ref if field.endswith("__ref") else str(ref)}), False
 
