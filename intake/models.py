@@ -60,6 +60,16 @@ class Resident(models.Model):
         # Never the name: object representations end up in logs and admin history.
         return f"inwoner {self.ref}"
 
+    def audit_subject(self) -> AuditSubject:
+        """What an audit event says about this resident: the object and its pseudonymous
+        reference, never a value (`Event(action=..., **resident.audit_subject(), ...)`)."""
+        return {
+            "object_type": self._meta.model_name or "",
+            "object_id": str(self.pk),
+            "resident_ref": str(self.ref),
+            "purpose": "",
+        }
+
 
 class IntakeStatus(models.TextChoices):
     DRAFT = "draft", _("concept")

@@ -171,9 +171,7 @@ def create_intake(
                 Event(
                     action=Action.CREATE,
                     context=context,
-                    object_type="resident",
-                    object_id=str(resident.pk),
-                    resident_ref=str(resident.ref),
+                    **resident.audit_subject(),
                 )
             )
         intake = Intake.objects.create(
@@ -354,9 +352,7 @@ def correct(
                 Event(
                     action=Action.UPDATE,
                     context=context,
-                    object_type="resident",
-                    object_id=str(resident.pk),
-                    resident_ref=str(resident.ref),
+                    **resident.audit_subject(),
                     detail={"gdpr": "art16", "reason": reason, "fields": changed},
                 )
             ]
