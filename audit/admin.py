@@ -7,11 +7,13 @@ It never stores what was typed into the search box (it could be a name); only
 whether a search was made, and the resident reference when the search was one.
 """
 
+from __future__ import annotations
+
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,13 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.middleware import AUDITED_FLAG
 from audit.models import Action, AuditEvent
+
+if TYPE_CHECKING:  # the mixin goes in front of a ModelAdmin; generic for mypy only
+    _AdminBase = admin.ModelAdmin[Model]
+    _AuditEventAdminBase = admin.ModelAdmin[AuditEvent]
+else:
+    _AdminBase = object
+    _AuditEventAdminBase = admin.ModelAdmin
 
 
 def _as_uuid(value: str) -> str:
@@ -28,7 +37,7 @@ def _as_uuid(value: str) -> str:
         return ""
 
 
-class AuditedAdminMixin:
+class AuditedAdminMixin(_AdminBase):
     """Writes ADMIN_VIEW for changelist, change (view) and history pages."""
 
     def changelist_view(
@@ -93,7 +102,7 @@ class AuditedAdminMixin:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdminMixin, _AuditEventAdminBase):
     list_display = ("ts", "action", "outcome", "actor", "actor_role", "object_type", "object_id")
     list_filter = ("action", "outcome", ("ts", admin.DateFieldListFilter))
     search_fields = ("resident_ref",)
@@ -103,8 +112,8 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[AuditEvent], search_term: str
+    ) -> tuple[QuerySet[AuditEvent], bool]:
         """Exact match on the indexed resident_ref; no LIKE, no scan of `detail`."""
         if not search_term.strip():
             return queryset, False
@@ -114,8 +123,8 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

@@ -14,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-User = AbstractBaseUser | AnonymousUser
+# The role resolver is handed the signed-in user.
+RoleResolver = Callable[[User], str]
 _CACHE = "_audit_context"
-RoleResolver = Callable[[AbstractBaseUser], str]
+# Where audit.middleware.RequestIdMiddleware puts the request's id.
+REQUEST_ID_ATTRIBUTE = "request_id"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,11 +40,13 @@ class AuditContext:
         return cls(actor=name[:150])
 
     @classmethod
-    def for_user(cls, user: User | None, request: HttpRequest | None = None) -> AuditContext:
+    def for_user(
+        cls, user: User | AnonymousUser | None, request: HttpRequest | None = None
+    ) -> AuditContext:
         """`user` acting (anonymous: no actor), from `request`'s address and id if given."""
         ip = source_ip(request)
-        request_id = str(getattr(request, "request_id", "") or "")[:64]
-        if not isinstance(user, AbstractBaseUser) or not user.is_authenticated:
+        request_id = str(getattr(request, REQUEST_ID_ATTRIBUTE, "") or "")[:64]
+        if user is None or not user.is_authenticated:
             return cls(source_ip=ip, request_id=request_id)
         return cls(
             actor_id=user.pk,
