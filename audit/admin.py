@@ -9,7 +9,6 @@ whether a search was made, and the resident reference when the search was one.
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
@@ -21,6 +20,7 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.middleware import AUDITED_FLAG
 from audit.models import Action, AuditEvent
+from audit.refs import ref_text
 
 if TYPE_CHECKING:  # the mixin goes in front of a ModelAdmin; generic for mypy only
     _AdminBase = admin.ModelAdmin[Model]
@@ -28,13 +28,6 @@ if TYPE_CHECKING:  # the mixin goes in front of a ModelAdmin; generic for mypy o
 else:
     _AdminBase = object
     _AuditEventAdminBase = admin.ModelAdmin
-
-
-def _as_uuid(value: str) -> str:
-    try:
-        return str(uuid.UUID(value.strip()))
-    except (ValueError, AttributeError):
-        return ""
 
 
 class AuditedAdminMixin(_AdminBase):
@@ -49,7 +42,7 @@ class AuditedAdminMixin(_AdminBase):
             request,
             response,
             "changelist",
-            resident_ref=_as_uuid(search),
+            resident_ref=ref_text(search),
             searched=bool(search),
         )
         return response
@@ -117,7 +110,7 @@ class AuditEventAdmin(AuditedAdminMixin, _AuditEventAdminBase):
         """Exact match on the indexed resident_ref; no LIKE, no scan of `detail`."""
         if not search_term.strip():
             return queryset, False
-        ref = _as_uuid(search_term)
+        ref = ref_text(search_term)
         return (queryset.filter(resident_ref=ref) if ref else queryset.none()), False
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -31,6 +31,7 @@ from django.shortcuts import resolve_url
 from audit.context import REQUEST_ID_ATTRIBUTE, AuditContext
 from audit.events import record
 from audit.models import Action, Outcome
+from audit.refs import ref_text
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # Hex digits and dashes only (UUIDs, nginx's $request_id): a header a client can
@@ -102,7 +103,7 @@ def _record_denial(request: HttpRequest, response: HttpResponse, reason: str) ->
     match = getattr(request, "resolver_match", None)
     kwargs = match.kwargs if match is not None else {}
     object_id = next((_as_int(kwargs[k]) for k in _OBJECT_ID_KWARGS if k in kwargs), "")
-    resident_ref = next((_as_uuid(kwargs[k]) for k in _RESIDENT_REF_KWARGS if k in kwargs), "")
+    resident_ref = next((ref_text(kwargs[k]) for k in _RESIDENT_REF_KWARGS if k in kwargs), "")
     detail = {
         "reason": reason,
         "status": response.status_code,
@@ -159,10 +160,3 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 def _as_int(value: object) -> str:
     text = str(value)
     return text if text.isascii() and text.isdigit() and len(text) <= 20 else ""
-
-
-def _as_uuid(value: object) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError:
-        return ""

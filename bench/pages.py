@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,6 +20,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse
 
 from accounts.middleware import LAST_SEEN_KEY, SIGNED_IN_AT_KEY
 
@@ -72,15 +76,17 @@ def http_status(url: str, cookie: str, body: str | None = None) -> int:
     )
     try:
         with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
-            return response.status
+            status: int = response.status
+            return status
     except urllib.error.HTTPError as error:
-        return error.code
+        return int(error.code)
 
 
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 @contextmanager
@@ -169,7 +175,7 @@ def queries_per_request(
     client = Client()
     client.force_login(get_user_model().objects.get(pk=user_id))
 
-    def send() -> object:
+    def send() -> "_MonkeyPatchedWSGIResponse":
         return client.post(path, data) if data is not None else client.get(path)
 
     send()  # warm caches that a long-lived worker would have warm

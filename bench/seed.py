@@ -48,10 +48,11 @@ def caseworkers() -> Cast:
 def _next_id(table: str) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608
-        return cursor.fetchone()[0]
+        next_id: int = cursor.fetchone()[0]
+        return next_id
 
 
-def _copy(table: str, columns: tuple[str, ...], rows: Iterator[tuple]) -> None:
+def _copy(table: str, columns: tuple[str, ...], rows: Iterator[tuple[object, ...]]) -> None:
     with connection.cursor() as cursor:
         raw = cursor.cursor  # psycopg 3 cursor under Django's wrapper
         with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -142,7 +143,7 @@ def intakes(
         ),
     )
 
-    def assessments() -> Iterator[tuple]:
+    def assessments() -> Iterator[tuple[object, ...]]:
         aid = first_assessment
         for iid in intake_ids:
             for domain in ZRM_2017.domain_codes:
@@ -205,7 +206,7 @@ def audit_events(count: int, *, seed: int = 1) -> int:
     # The hashed fields in their fixed order, framed by the row id and the event's own hash.
     columns = ("id", *HASHED_FIELDS, "hash")
 
-    def rows() -> Iterator[tuple]:
+    def rows() -> Iterator[tuple[object, ...]]:
         nonlocal prev
         for n in range(count):
             actor = rng.randrange(CASEWORKERS)

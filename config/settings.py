@@ -7,6 +7,7 @@ refuses to start without a real secret key, allowed hosts and PostgreSQL.
 import datetime as dt
 from pathlib import Path
 
+import django_stubs_ext
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,9 @@ from config.env import (
     env_list,
     env_str,
 )
+
+# Generic Django classes, subscripted in type hints (ModelAdmin[Intake]), work at run time.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 

@@ -5,15 +5,25 @@ the user may not see answers 404 (Http404), so the existence of an intake or a
 resident never leaks.
 """
 
-import uuid
+from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.contrib.auth.models import AbstractUser, AnonymousUser, Group
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import Concat
 from django.http import Http404
 from guardian.shortcuts import assign_perm
 
 from accounts.roles import LEADS_PREFIX, leads_group_name
+from audit.refs import as_uuid
 from intake.models import (
     Intake,
     IntakeGroupObjectPermission,
@@ -22,6 +32,7 @@ from intake.models import (
     ResidentGroupObjectPermission,
     ResidentUserObjectPermission,
 )
+from intake.querysets import IntakeQuerySet, ResidentQuerySet
 
 VIEW_INTAKE = "view_intake"
 CHANGE_INTAKE = "change_intake"
@@ -37,29 +48,31 @@ REASSIGN_INTAKE = "intake.reassign_intake"
 # or any group row), list pages stay one SQL query over the permission tables, and who
 # leads a team is one group membership that the application admin manages.
 
-User = AbstractBaseUser | AnonymousUser
+User = AbstractUser | AnonymousUser
+_QS = TypeVar("_QS", bound=QuerySet[Any])
 
 
 def _permitted_ids(
-    user: User, codename: str, user_perm_model: type, group_perm_model: type
-) -> QuerySet:
+    user: User, codename: str, user_perm_model: type[Model], group_perm_model: type[Model]
+) -> QuerySet[Any, Any]:
     """The ids of the objects the user holds `codename` on: user rows UNION group rows."""
-    by_user = user_perm_model.objects.filter(user=user, permission__codename=codename).values(
-        "content_object_id"
-    )
-    by_group = group_perm_model.objects.filter(
+    by_user = user_perm_model._default_manager.filter(
+        user=user, permission__codename=codename
+    ).values("content_object_id")
+    by_group = group_perm_model._default_manager.filter(
         group__user=user, permission__codename=codename
     ).values("content_object_id")
-    return by_user.union(by_group)
+    ids: QuerySet[Any, Any] = by_user.union(by_group)
+    return ids
 
 
 def _permitted(
-    queryset: QuerySet,
+    queryset: _QS,
     user: User,
     codename: str,
-    user_perm_model: type,
-    group_perm_model: type,
-) -> QuerySet:
+    user_perm_model: type[Model],
+    group_perm_model: type[Model],
+) -> _QS:
     """Filter `queryset` to rows the user holds `codename` on, in one SQL query.
 
     `pk IN (user's ids UNION group's ids)`, not `EXISTS(...) OR EXISTS(...)`: PostgreSQL
@@ -72,7 +85,7 @@ def _permitted(
     return queryset.filter(pk__in=_permitted_ids(user, codename, user_perm_model, group_perm_model))
 
 
-def visible_intakes(user: User, codename: str = VIEW_INTAKE) -> QuerySet[Intake]:
+def visible_intakes(user: User, codename: str = VIEW_INTAKE) -> IntakeQuerySet:
     return _permitted(
         Intake.objects.all(),
         user,
@@ -112,7 +125,7 @@ def count_visible_intakes(user: User, codename: str = VIEW_INTAKE) -> int:
     return ids.count()
 
 
-def visible_residents(user: User, codename: str = VIEW_RESIDENT) -> QuerySet[Resident]:
+def visible_residents(user: User, codename: str = VIEW_RESIDENT) -> ResidentQuerySet:
     return _permitted(
         Resident.objects.all(),
         user,
@@ -124,20 +137,20 @@ def visible_residents(user: User, codename: str = VIEW_RESIDENT) -> QuerySet[Res
 
 def get_intake_for(
     user: User,
-    pk: object,
+    pk: int | str,
     codename: str = VIEW_INTAKE,
     *,
     queryset: QuerySet[Intake] | None = None,
 ) -> Intake:
     """The intake if `user` holds `codename` on it; Http404 otherwise (also for bad ids)."""
     try:
-        pk = int(pk)
+        number = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
     base = queryset if queryset is not None else Intake.objects.all()
-    intake = (
+    intake: Intake | None = (
         _permitted(base, user, codename, IntakeUserObjectPermission, IntakeGroupObjectPermission)
-        .filter(pk=pk)
+        .filter(pk=number)
         .first()
     )
     if intake is None:
@@ -147,7 +160,10 @@ def get_intake_for(
 
 def get_resident_for(user: User, ref: object, codename: str = VIEW_RESIDENT) -> Resident:
     """The resident (by pseudonymous ref) if `user` may see it; Http404 otherwise."""
-    resident = visible_residents(user, codename).filter(ref=_as_uuid(ref)).first()
+    parsed = as_uuid(ref)
+    resident: Resident | None = (
+        visible_residents(user, codename).filter(ref=parsed).first() if parsed else None
+    )
     if resident is None:
         raise Http404
     return resident
@@ -169,7 +185,7 @@ def team_leads_group(team: Group) -> Group:
 
 def grant_team_leads(intake: Intake) -> None:
     """The leads of the intake's team may view it (metadata and content, not change it)."""
-    if intake.team_id is not None:
+    if intake.team is not None:
         assign_perm(VIEW_INTAKE, team_leads_group(intake.team), intake)
 
 
@@ -193,10 +209,3 @@ def may_reassign(user: User, intake: Intake) -> bool:
         and user.has_perm(REASSIGN_INTAKE)
         and team_intakes_for(user).filter(pk=intake.pk).exists()
     )
-
-
-def _as_uuid(value: object) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise Http404 from None

@@ -12,7 +12,7 @@ from intake.models import ZrmDefinition
 
 
 @admin.register(ZrmDefinition)
-class ZrmDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class ZrmDefinitionAdmin(AuditedAdminMixin, admin.ModelAdmin[ZrmDefinition]):
     list_display = ("instrument_version", "domain", "level")
     list_filter = ("instrument_version", "domain")
     ordering = ("instrument_version", "domain", "level")

@@ -1,116 +1,134 @@
-"""The ZRM profile as a server-rendered SVG bar chart: geometry only, no JavaScript."""
+"""Horizontal bar charts as server-rendered SVG: the numbers here, the drawing in a template.
 
+bar_chart() turns rows of amounts into plain geometry; templates/_bar_chart.svg.html draws
+it. The intake's ZRM profile (profile_chart() below) and the privacy officer's minimisation
+overview (minimisation/overview.py) both use it. No JavaScript; every page that shows a chart
+gives the same numbers in a table.
+"""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-LABEL_WIDTH = 210
-BAR_AREA = 300
+LABEL_WIDTH = 220  # the labels, right-aligned, left of the bars
+BAR_AREA = 300  # the scale's maximum
+VALUE_ROOM = 90  # right of the bar area, for a note after a full bar
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
-TOP = 24
+TOP = 8
+TOP_WITH_TICKS = 24  # room for the scale's numbers above the rows
 MAX_SCORE = 5
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row as the caller describes it: no geometry."""
+
+    label: str
+    parts: Sequence[tuple[int, str]]  # (amount, CSS class), stacked from left to right
+    note: str = ""  # text right after the bar ("niet besproken", "3 / 4")
+    note_class: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    x: int
+    width: int
+    css_class: str
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
-    score: int | None
-    y: int  # top of the row
-    text_y: int  # baseline of the row's text
-    width: int  # 0 for "niet besproken"
-    css_class: str
+    y: int  # top of the bar
+    text_y: int  # baseline of the row's texts
+    segments: tuple[Segment, ...]  # none for a row without amounts
+    note: str
+    note_x: int
+    note_class: str
 
 
 @dataclass(frozen=True)
 class BarChart:
+    html_id: str  # prefix of the title's and description's ids
+    title: str
+    description: str
+    css_class: str
     width: int
     height: int
-    label_width: int
-    bars: list[Bar]
-    ticks: list[tuple[int, int]]  # (score, x)
+    label_x: int  # right edge of the labels
+    bar_height: int
+    bars: tuple[Bar, ...]
+    ticks: tuple[tuple[int, int], ...]  # (value, x)
 
 
-def bar_chart(rows: list[tuple[str, int | None]]) -> BarChart:
-    """rows: (domain name, score or None) in instrument order."""
+def bar_chart(
+    rows: Sequence[Row],
+    *,
+    scale_max: int,
+    html_id: str,
+    title: str,
+    description: str = "",
+    css_class: str = "",
+    ticks: Sequence[int] = (),
+) -> BarChart:
+    """The geometry of `rows` on a scale from 0 to `scale_max`, with a grid line and number
+    at each of `ticks`. Parts with amount 0 are left out."""
+    scale_max = max(scale_max, 1)
+    top = TOP_WITH_TICKS if ticks else TOP
     bars = []
-    for index, (label, score) in enumerate(rows):
-        y = TOP + index * ROW_HEIGHT
-        width = 0 if score is None else round(BAR_AREA * score / MAX_SCORE)
+    for index, row in enumerate(rows):
+        y = top + index * ROW_HEIGHT
+        x = LABEL_WIDTH
+        segments = []
+        for amount, part_class in row.parts:
+            if amount:
+                width = round(BAR_AREA * amount / scale_max)
+                segments.append(Segment(x=x, width=width, css_class=part_class))
+                x += width
         bars.append(
             Bar(
-                label=label,
-                score=score,
+                label=row.label,
                 y=y + (ROW_HEIGHT - BAR_HEIGHT) // 2,
                 text_y=y + ROW_HEIGHT // 2 + 5,
-                width=width,
-                css_class=f"zrm-bar zrm-score-{score}" if score else "zrm-bar",
+                segments=tuple(segments),
+                note=row.note,
+                note_x=x + 6,
+                note_class=row.note_class,
             )
         )
-    ticks = [(s, LABEL_WIDTH + round(BAR_AREA * s / MAX_SCORE)) for s in range(MAX_SCORE + 1)]
     return BarChart(
-        width=LABEL_WIDTH + BAR_AREA + 40,
-        height=TOP + len(rows) * ROW_HEIGHT + 8,
-        label_width=LABEL_WIDTH,
-        bars=bars,
-        ticks=ticks,
+        html_id=html_id,
+        title=title,
+        description=description,
+        css_class=css_class,
+        width=LABEL_WIDTH + BAR_AREA + VALUE_ROOM,
+        height=top + len(bars) * ROW_HEIGHT + 8,
+        label_x=LABEL_WIDTH - 8,
+        bar_height=BAR_HEIGHT,
+        bars=tuple(bars),
+        ticks=tuple((t, LABEL_WIDTH + round(BAR_AREA * t / scale_max)) for t in ticks),
     )
 
 
-def chart_svg(chart: BarChart) -> SafeString:
-    """The chart as inline SVG, labelled for screen readers (the table below the chart has
-    the same data). Built here rather than in the template: looping over the bars in the
-    template language was a fifth of the detail page's work (make bench, cProfile: 7,400
-    function calls per page)."""
-    ticks = format_html_join(
-        "",
-        '<line x1="{}" x2="{}" y1="16" y2="{}" class="zrm-grid"/>'
-        '<text x="{}" y="12" text-anchor="middle" class="zrm-tick">{}</text>',
-        ((x, x, chart.height, x, score) for score, x in chart.ticks),
-    )
+def profile_chart(rows: Sequence[tuple[str, int | None]]) -> BarChart:
+    """The ZRM profile: rows are (domain name, score or None) in instrument order; a bar per
+    scored domain, coloured by score, and "niet besproken" for the others."""
     not_discussed = _("niet besproken")
-    bars = format_html_join(
-        "",
-        '<text x="{}" y="{}" text-anchor="end" class="zrm-label">{}</text>{}',
-        (
-            (chart.label_width - 8, bar.text_y, bar.label, _bar_mark(chart, bar, not_discussed))
-            for bar in chart.bars
-        ),
-    )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" role="img" '
-        'aria-labelledby="chart-title chart-desc" viewBox="0 0 {} {}" width="{}" height="{}" '
-        'class="zrm-chart-svg"><title id="chart-title">{}</title><desc id="chart-desc">{}</desc>'
-        "{}{}</svg>",
-        chart.width,
-        chart.height,
-        chart.width,
-        chart.height,
-        _("ZRM-profiel: score per domein"),
-        _(
+    return bar_chart(
+        [
+            Row(label, [(score, f"zrm-bar zrm-score-{score}")])
+            if score
+            else Row(label, [], note=not_discussed, note_class="zrm-none")
+            for label, score in rows
+        ],
+        scale_max=MAX_SCORE,
+        html_id="chart",
+        title=_("ZRM-profiel: score per domein"),
+        description=_(
             "Staafdiagram met per domein de score van 1 tot en met 5; dezelfde gegevens staan "
             "in de tabel hieronder."
         ),
-        ticks,
-        bars,
-    )
-
-
-def _bar_mark(chart: BarChart, bar: Bar, not_discussed: str) -> SafeString:
-    if bar.score:
-        return format_html(
-            '<rect x="{}" y="{}" width="{}" height="{}" class="{}"/>',
-            chart.label_width,
-            bar.y,
-            bar.width,
-            BAR_HEIGHT,
-            bar.css_class,
-        )
-    return format_html(
-        '<text x="{}" y="{}" class="zrm-none">{}</text>',
-        chart.label_width + 6,
-        bar.text_y,
-        not_discussed,
+        ticks=range(MAX_SCORE + 1),
     )

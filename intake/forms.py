@@ -1,19 +1,19 @@
-"""Forms of the caseworker pages. Thin: rules live in validators, models and intake/capture.py."""
+"""Forms of the caseworker pages. Thin: rules live in validators, models and intake/services.py."""
 
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
+from django.forms import SearchInput
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from intake.bsn import normalise_bsn
-from intake.capture import DomainValues
 from intake.field_help import help_text_for
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
 from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
-from intake.widgets import SearchInput, Select
+from intake.services import DomainValues
 
 NOTES_MAX = 2000
 NOT_DISCUSSED = _("niet besproken")
@@ -21,38 +21,33 @@ SCORE_CHOICES = [("", NOT_DISCUSSED)] + [(str(n), f"{n} – {label}") for n, lab
 
 
 class IntakeFilterForm(forms.Form):
-    """The list's filter form. Rendered by templates/intake/_intake_filter.html, not by crispy
-    forms: it is on every list request, and crispy's layout rendering was about a third of the
-    page's template time (make bench). The markup is the Bootstrap markup crispy produced."""
-
     q = forms.CharField(
         label=_("Zoek op naam of referentie van de inwoner"),
         required=False,
         max_length=200,
-        widget=SearchInput(attrs={"class": "searchinput form-control"}),
+        widget=SearchInput,
     )
     status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("alle"))] + IntakeStatus.choices,
-        widget=Select(attrs={"class": "select form-select"}),
+        label=_("Status"), required=False, choices=[("", _("alle"))] + IntakeStatus.choices
     )
     framework = forms.ChoiceField(
-        label=_("Wettelijk kader"),
-        required=False,
-        choices=[("", _("alle"))] + Framework.choices,
-        widget=Select(attrs={"class": "select form-select"}),
+        label=_("Wettelijk kader"), required=False, choices=[("", _("alle"))] + Framework.choices
     )
 
-    def full_clean(self) -> None:
-        super().full_clean()
-        # Bootstrap's invalid state, tied to the message (the form's fields are per instance).
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] += " is-invalid"
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = f"id_{name}_error"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        # POST, not GET: a search term can be a name, and URLs end up in access logs.
+        self.helper.form_method = "post"
+        # The list's paging buttons submit this form again (form="intake-filter").
+        self.helper.form_id = "intake-filter"
+        self.helper.form_class = "row g-3 align-items-end mb-4"
+        self.helper.layout = Layout(
+            Div("q", css_class="col-md-5"),
+            Div("status", css_class="col-md-2"),
+            Div("framework", css_class="col-md-3"),
+            Div(Submit("zoek", _("Zoeken"), css_class="mb-3"), css_class="col-md-2"),
+        )
 
 
 class ResidentSearchForm(forms.Form):
@@ -71,7 +66,7 @@ class ResidentSearchForm(forms.Form):
         self.helper.layout = Layout("q", Submit("zoek", _("Zoeken")))
 
 
-class ResidentForm(forms.ModelForm):
+class ResidentForm(forms.ModelForm[Resident]):
     class Meta:
         model = Resident
         fields = ["name", "date_of_birth", "bsn", "address", "phone", "email"]
@@ -204,7 +199,7 @@ class AssessmentForm(forms.Form):
         return initial
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for domain in self.domains:
             code = domain.code
             if f"{code}-score" not in cleaned:

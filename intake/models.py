@@ -5,6 +5,7 @@ Every personal-data field here must be classified by the minimisation policy
 """
 
 import uuid
+from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -13,10 +14,16 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from intake.bsn import validate_bsn
-from intake.choice_display import choice_display
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, Instrument, instrument
 from intake.querysets import IntakeQuerySet, ResidentQuerySet
 from intake.validators import validate_birth_date
+
+
+class AuditSubject(TypedDict):
+    object_type: str
+    object_id: str
+    resident_ref: str
+    purpose: str
 
 
 class Framework(models.TextChoices):
@@ -111,11 +118,6 @@ class Intake(models.Model):
 
     objects = IntakeQuerySet.as_manager()
 
-    get_framework_display = choice_display("framework")
-    get_instrument_version_display = choice_display("instrument_version")
-    get_status_display = choice_display("status")
-    get_outcome_display = choice_display("outcome")
-
     class Meta:
         verbose_name = _("intake")
         verbose_name_plural = _("intakes")
@@ -129,12 +131,17 @@ class Intake(models.Model):
     def is_draft(self) -> bool:
         return self.status == IntakeStatus.DRAFT
 
-    def audit_subject(self) -> dict[str, object]:
+    def audit_subject(self) -> AuditSubject:
         """What an audit event says about this intake: object, pseudonymous resident, purpose.
 
-        For `audit.events.record(action, **intake.audit_subject(), ...)`; never a value.
+        For `Event(action=..., **intake.audit_subject(), ...)` and `record()`; never a value.
         """
-        return {"obj": self, "resident_ref": str(self.resident.ref), "purpose": self.framework}
+        return {
+            "object_type": self._meta.model_name or "",
+            "object_id": str(self.pk),
+            "resident_ref": str(self.resident.ref),
+            "purpose": self.framework,
+        }
 
     @property
     def instrument(self) -> Instrument:
@@ -163,9 +170,6 @@ class DomainAssessment(models.Model):
         _("hulpvraag"), max_length=10, choices=HelpNeed.choices, default=HelpNeed.UNKNOWN
     )
     notes = models.TextField(_("toelichting"), max_length=2000, blank=True)
-
-    get_score_display = choice_display("score")
-    get_help_need_display = choice_display("help_need")
 
     class Meta:
         verbose_name = _("domeinscore")

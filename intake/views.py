@@ -1,7 +1,8 @@
 """The caseworker's pages: list, new intake, assessment form, detail, reassessment.
 
 Thin function views: access through intake/access.py (404 for anything not
-visible), workflows in intake/capture.py, an audit event for every read and write.
+visible), every write through intake/services.py (which audits it in its own
+transaction); the views audit what they read and search.
 """
 
 import uuid
@@ -9,11 +10,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.gates import role_required
@@ -31,8 +34,7 @@ from intake.access import (
     visible_residents,
     with_intake_permission,
 )
-from intake.capture import create_intake, create_reassessment, save_assessment
-from intake.chart import bar_chart, chart_svg
+from intake.chart import profile_chart
 from intake.definitions import definitions_by_domain
 from intake.forms import (
     AssessmentForm,
@@ -44,10 +46,20 @@ from intake.forms import (
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
 from intake.paging import IntakePaginator
+from intake.services import SaveOutcome, create_intake, save_assessment, start_reassessment
 
 PAGE_SIZE = 20
 RESIDENT_RESULTS = 20
 USED_TOKENS = "intake_new_tokens"  # session key: form token -> intake pk
+MAY_CHANGE = "user_may_change"  # the detail query's annotation: may this user change it?
+
+
+def _signed_in(request: HttpRequest) -> User:
+    """The signed-in user; the view's gate has already sent anyone else away."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 def _with_assessments() -> Any:
@@ -132,7 +144,13 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             return redirect("intake:edit", pk=earlier)
         forms_valid = intake_form.is_valid() and (resident_form is None or resident_form.is_valid())
         if forms_valid:
-            intake = _create_intake(request, resident, resident_form, intake_form)
+            intake = create_intake(
+                resident or _new_resident(resident_form),
+                _signed_in(request),
+                framework=intake_form.cleaned_data["framework"],
+                instrument_version=intake_form.cleaned_data["instrument_version"],
+                context=AuditContext.for_request(request),
+            )
             tokens = request.session.get(USED_TOKENS, {})
             tokens[token] = intake.pk
             request.session[USED_TOKENS] = dict(list(tokens.items())[-20:])
@@ -154,42 +172,18 @@ def intake_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _create_intake(
-    request: HttpRequest,
-    resident: Resident | None,
-    resident_form: ResidentForm | None,
-    intake_form: NewIntakeForm,
-) -> Intake:
-    with transaction.atomic():
-        if resident is None:
-            resident = resident_form.save()
-            record(
-                Action.CREATE,
-                AuditContext.for_request(request),
-                obj=resident,
-                resident_ref=str(resident.ref),
-            )
-        intake = create_intake(
-            resident,
-            request.user,
-            framework=intake_form.cleaned_data["framework"],
-            instrument_version=intake_form.cleaned_data["instrument_version"],
-        )
-        record(
-            Action.CREATE,
-            AuditContext.for_request(request),
-            obj=intake,
-            resident_ref=str(resident.ref),
-            purpose=intake.framework,
-            detail={"instrument_version": intake.instrument_version, "reassessment": False},
-        )
-    return intake
+def _new_resident(form: ResidentForm | None) -> Resident:
+    """The resident typed into the new-intake form, not saved: create_intake() saves it."""
+    if form is None:
+        raise ValueError("no resident chosen and no resident form")
+    resident: Resident = form.save(commit=False)
+    return resident
 
 
 @login_required
 def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
     with_change = with_intake_permission(
-        _with_assessments(), request.user, CHANGE_INTAKE, "user_may_change"
+        _with_assessments(), request.user, CHANGE_INTAKE, MAY_CHANGE
     )
     intake = get_intake_for(request.user, pk, VIEW_INTAKE, queryset=with_change)
     record(
@@ -199,15 +193,14 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
         detail={"page": "detail"},
     )
     rows = _profile_rows(intake)
-    chart = bar_chart([(row["name"], row["score"]) for row in rows])
     return render(
         request,
         "intake/intake_detail.html",
         {
             "intake": intake,
             "rows": rows,
-            "chart_svg": chart_svg(chart),
-            "may_change": intake.user_may_change and intake.is_draft,
+            "chart": profile_chart([(row["name"], row["score"]) for row in rows]),
+            "may_change": getattr(intake, MAY_CHANGE) and intake.is_draft,
             "may_reassess": has_role(request.user, CONSULENT),
             "has_previous": intake.previous is not None,
         },
@@ -228,7 +221,7 @@ def _profile_rows(intake: Intake) -> list[dict[str, Any]]:
         row = by_domain.get(domain.code)
         score = row.score if row else None
         before = previous.get(domain.code)
-        change = score - before.score if (score and before) else None
+        change = score - before.score if (score and before and before.score) else None
         rows.append(
             {
                 "code": domain.code,
@@ -244,51 +237,58 @@ def _profile_rows(intake: Intake) -> list[dict[str, Any]]:
     return rows
 
 
+STALE_FORM = gettext_lazy(
+    "Iemand anders (of u in een ander tabblad) heeft deze intake intussen "
+    "opgeslagen. Uw wijzigingen zijn NIET opgeslagen en staan hieronder nog. "
+    "Bekijk de opgeslagen versie; sla daarna opnieuw op om uw invoer te bewaren."
+)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
     intake = get_intake_for(request.user, pk, CHANGE_INTAKE, queryset=_with_assessments())
-    if not intake.is_draft:
+    if request.method == "GET" and not intake.is_draft:
         messages.info(request, _("Deze intake is afgerond en kan niet meer worden gewijzigd."))
         return redirect("intake:detail", pk=intake.pk)
+    # A POST to an intake finalised since the form was opened still reaches the service:
+    # it answers FINALISED, and the form comes back with the typed input and that message.
     definitions = definitions_by_domain(intake.instrument_version)
-    rows = intake.assessments_in_instrument_order()
     conflict_domains: list[str] = []
     if request.method == "POST":
         form = AssessmentForm(request.POST, intake=intake, definitions=definitions)
         if form.is_valid():
-            result = save_assessment(intake, form.cleaned_data["version"], form.domain_values())
-            if not result.conflict:
-                if result.saved:
-                    record(
-                        Action.UPDATE,
-                        AuditContext.for_request(request),
-                        **intake.audit_subject(),
-                        detail={"domains_changed": result.changed_domains},
-                    )
-                    messages.success(request, _("Het concept is opgeslagen."))
-                else:
-                    messages.info(request, _("Er was niets gewijzigd; het concept is bewaard."))
-                return redirect("intake:edit", pk=intake.pk)
-            # Stale form: keep every value the user typed, take the new version so a
-            # deliberate second save (after checking) may overwrite; nothing is written now.
-            data = request.POST.copy()
-            data["version"] = str(result.version)
-            form = AssessmentForm(data, intake=intake, definitions=definitions)
-            form.is_valid()
-            names = [str(intake.instrument.domain(c).name) for c in result.changed_domains]
-            conflict_domains = names
-            form.add_error(
-                None,
-                _(
-                    "Iemand anders (of u in een ander tabblad) heeft deze intake intussen "
-                    "opgeslagen. Uw wijzigingen zijn NIET opgeslagen en staan hieronder nog. "
-                    "Bekijk de opgeslagen versie; sla daarna opnieuw op om uw invoer te bewaren."
-                ),
+            result = save_assessment(
+                intake,
+                form.cleaned_data["version"],
+                form.domain_values(),
+                context=AuditContext.for_request(request),
             )
+            if result.outcome is SaveOutcome.SAVED:
+                messages.success(request, _("Het concept is opgeslagen."))
+                return redirect("intake:edit", pk=intake.pk)
+            if result.outcome is SaveOutcome.UNCHANGED:
+                messages.info(request, _("Er was niets gewijzigd; het concept is bewaard."))
+                return redirect("intake:edit", pk=intake.pk)
+            if result.outcome is SaveOutcome.FINALISED:
+                form.add_error(
+                    None,
+                    _("Deze intake is intussen afgerond; uw wijzigingen zijn niet opgeslagen."),
+                )
+            else:
+                # Stale form: keep every value the user typed, take the new version so a
+                # deliberate second save (after checking) may overwrite; nothing is written.
+                data = request.POST.copy()
+                data["version"] = str(result.version)
+                form = AssessmentForm(data, intake=intake, definitions=definitions)
+                form.is_valid()
+                conflict_domains = [
+                    str(intake.instrument.domain(c).name) for c in result.changed_domains
+                ]
+                form.add_error(None, STALE_FORM)
     else:
         form = AssessmentForm(
-            initial=AssessmentForm.initial_for(intake, rows),
+            initial=AssessmentForm.initial_for(intake, intake.assessments_in_instrument_order()),
             intake=intake,
             definitions=definitions,
         )
@@ -311,15 +311,9 @@ def intake_reassess(request: HttpRequest, pk: str) -> HttpResponse:
     previous = get_intake_for(
         request.user, pk, VIEW_INTAKE, queryset=Intake.objects.select_related("resident")
     )
-    intake, created = create_reassessment(previous, request.user)
+    intake, created = start_reassessment(
+        previous, _signed_in(request), context=AuditContext.for_request(request)
+    )
     if created:
-        record(
-            Action.CREATE,
-            AuditContext.for_request(request),
-            obj=intake,
-            resident_ref=str(previous.resident.ref),
-            purpose=intake.framework,
-            detail={"instrument_version": intake.instrument_version, "reassessment": True},
-        )
         messages.success(request, _("Een nieuwe meting is aangemaakt als concept."))
     return redirect("intake:edit", pk=intake.pk)

@@ -1,8 +1,10 @@
 """The team lead's pages: the team's intakes (metadata only) and reassignment."""
 
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,12 +15,17 @@ from accounts.gates import role_required
 from accounts.roles import TEAMLEIDER
 from audit.context import AuditContext
 from intake.access import VIEW_INTAKE, get_intake_for, team_intakes_for
-from intake.assignment import ReassignmentError, eligible_caseworkers, reassign
 from intake.models import Intake
+from intake.services import ReassignmentError, eligible_caseworkers, reassign
+
+if TYPE_CHECKING:  # subscriptable for the type checker only (no django_stubs_ext at runtime)
+    UserChoiceField = forms.ModelChoiceField[User]
+else:
+    UserChoiceField = forms.ModelChoiceField
 
 
-class CaseworkerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: AbstractBaseUser) -> str:
+class CaseworkerChoiceField(UserChoiceField):
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_username()
 
 
@@ -33,9 +40,10 @@ class ReassignForm(forms.Form):
         },
     )
 
-    def __init__(self, *args: object, intake: Intake, **kwargs: object) -> None:
+    def __init__(self, *args: Any, intake: Intake, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["caseworker"].queryset = eligible_caseworkers(intake)
+        field = cast(CaseworkerChoiceField, self.fields["caseworker"])
+        field.queryset = eligible_caseworkers(intake)
 
 
 # 403 for every id alike, so the answer never tells whether an intake exists.
@@ -75,7 +83,6 @@ def reassign_intake(request: HttpRequest, pk: int) -> HttpResponse:
             reassign(
                 intake,
                 form.cleaned_data["caseworker"],
-                request.user,
                 context=AuditContext.for_request(request),
             )
         except ReassignmentError as error:

@@ -4,7 +4,7 @@ A new personal-data field cannot slip past minimisation: until a rule covers it 
 the policy says why it is not personal data), `manage.py check` and start-up fail.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.apps import AppConfig, apps
@@ -37,7 +37,8 @@ def unclassified_fields(
 
 
 def check_policy_classifies_intake_fields(
-    app_configs: list[AppConfig] | None = None,
+    app_configs: Sequence[AppConfig] | None = None,
+    databases: Sequence[str] | None = None,
     *,
     model_classes: Iterable[type[models.Model]] | None = None,
     policy: Policy = POLICY,

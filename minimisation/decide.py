@@ -2,23 +2,28 @@
 
 `decide` takes plain data (an IntakeSnapshot, no ORM objects), the policy and a date,
 and touches neither the database nor the clock: the same input gives the same
-Decision. `minimisation.snapshot.snapshot_of` builds the snapshot from the database;
-it is the only function that reads it. The snapshot holds scores, help needs and which fields carry
-a value, never names, numbers or free text, and a Decision holds field names, rule ids,
-reasons and dates only, so it can be shown or stored safely.
+Decision. `snapshot_of`, at the end of this module, builds the snapshot from the
+database; it is the only function that reads it. The snapshot holds scores, help needs
+and which fields carry a value, never names, numbers or free text, and a Decision holds
+field names, rule ids, reasons and dates only, so it can be shown or stored safely.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from intake.models import Intake, IntakeStatus, Resident
+from minimisation.models import KeptField
 from minimisation.policy import (
     PROCESS_FIELDS,
     REQUEST_FIELDS,
     RESIDENT_FIELDS,
+    SHARED_RULE,
     Condition,
     Policy,
     Rule,
@@ -27,7 +32,7 @@ from minimisation.policy import (
 CONFIRMED = "confirmed"  # intake.models.HelpNeed.CONFIRMED, kept as a literal to stay DB-free
 HELP_NEEDED = "help_needed"
 NO_HELP_NEED = "no_help_need"
-SHARED_RULE_ID = "GEDEELD"
+SHARED_RULE_ID = SHARED_RULE.id
 SCORE, HELP_NEED, NOTES = (
     "domainassessment.score",
     "domainassessment.help_need",
@@ -116,6 +121,25 @@ class Decision:
         dates = [f.retention_until for f in self.kept if f.retention_until is not None]
         return max(dates) if dates else self.decided_on
 
+    @property
+    def digest(self) -> str:
+        """A hash of what this decision says, field by field (key, keep, rule, retention
+        date), with its outcome, policy version and the intake's version; no values. The
+        preview puts it in its form; finalising decides again under the lock and refuses
+        when the digests differ, so what is destroyed is what the caseworker saw."""
+        shown = {
+            "intake": self.intake_id,
+            "intake_version": self.intake_version,
+            "outcome": self.outcome,
+            "policy_version": self.policy_version,
+            "fields": [
+                [f.key, f.keep, f.rule_id, f.retention_until and f.retention_until.isoformat()]
+                for f in self.fields
+            ],
+        }
+        canonical = json.dumps(shown, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
     def for_domain(self, code: str) -> tuple[FieldDecision, ...]:
         return tuple(f for f in self.fields if f.domain == code)
 
@@ -165,13 +189,7 @@ def decide(snapshot: IntakeSnapshot, policy: Policy, today: dt.date) -> Decision
         decision = _by_rules(name, "", rules, policy, today, need_in_domain=False)
         if not decision.keep and name in snapshot.resident_fields_held_elsewhere:
             decision = FieldDecision(
-                name,
-                "",
-                True,
-                SHARED_RULE_ID,
-                "Blijft staan: een andere lopende intake van deze inwoner heeft dit gegeven "
-                "nog nodig; die intake bepaalt hoe lang.",
-                None,
+                name, "", True, policy.shared.id, policy.shared.legal_basis, None
             )
         decisions.append(decision)
     for domain in sorted(snapshot.domains, key=lambda d: d.code):
@@ -248,4 +266,58 @@ def _by_rules(
 def _discard(name: str, domain: str, rule: Rule, special: str) -> FieldDecision:
     return FieldDecision(
         name, domain, False, rule.id, "Wordt vernietigd. " + rule.legal_basis, None, special
+    )
+
+
+# ---- The one database read: the snapshot decide() works on ----------------------------
+
+
+def resident_fields_present(resident: Resident) -> frozenset[str]:
+    present = set()
+    for name in RESIDENT_FIELDS:
+        value = getattr(resident, name.split(".", 1)[1])
+        if value not in (None, ""):
+            present.add(name)
+    return frozenset(present)
+
+
+def resident_fields_needed_elsewhere(
+    resident_id: int, excluding_intake_id: int | None, today: dt.date
+) -> frozenset[str]:
+    """Resident fields another live intake still needs: a draft needs all it captured,
+    a finalised intake the fields its decision kept (until their retention date)."""
+    others = Intake.objects.filter(resident_id=resident_id)
+    if excluding_intake_id is not None:
+        others = others.exclude(pk=excluding_intake_id)
+    if others.filter(status=IntakeStatus.DRAFT).exists():
+        return frozenset(RESIDENT_FIELDS)
+    kept = (
+        KeptField.objects.filter(
+            decision__intake__in=others.filter(status=IntakeStatus.FINALISED),
+            decision__retention_until__gte=today,
+            field__in=RESIDENT_FIELDS,
+        )
+        .exclude(rule_id=SHARED_RULE_ID)
+        .values_list("field", flat=True)
+    )
+    return frozenset(kept)
+
+
+def snapshot_of(intake: Intake, today: dt.date) -> IntakeSnapshot:
+    resident = intake.resident
+    return IntakeSnapshot(
+        intake_id=intake.pk,
+        intake_version=intake.version,
+        resident_ref=str(resident.ref),
+        framework=intake.framework,
+        domains=tuple(
+            DomainSnapshot(
+                code=a.domain, score=a.score, help_need=a.help_need, has_notes=bool(a.notes)
+            )
+            for a in intake.assessments.order_by("domain")
+        ),
+        resident_fields_present=resident_fields_present(resident),
+        resident_fields_held_elsewhere=resident_fields_needed_elsewhere(
+            resident.pk, intake.pk, today
+        ),
     )

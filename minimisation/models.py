@@ -1,7 +1,5 @@
 """The record of a minimisation decision: field names, rules, dates and counts, never values."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,13 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from intake.models import Intake
 
 
-class DecisionRecordQuerySet(models.QuerySet):
-    def past_retention(self, today: dt.date) -> "DecisionRecordQuerySet":
-        return self.filter(retention_until__lt=today)
-
-
 class DecisionRecord(models.Model):
-    """What apply() kept and under which policy version; goes with its intake."""
+    """What finalising kept and under which policy version; goes with its intake."""
 
     intake = models.OneToOneField(
         Intake, on_delete=models.CASCADE, related_name="decision", verbose_name=_("intake")
@@ -37,8 +30,6 @@ class DecisionRecord(models.Model):
     retention_until = models.DateField(_("bewaren tot en met"), db_index=True)
     # {"financien": 1, "justitie": 3, "resident": 6}: how many fields were destroyed.
     discarded_counts = models.JSONField(_("aantal vernietigd per domein"), default=dict)
-
-    objects = DecisionRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("minimalisatiebesluit")

@@ -9,13 +9,20 @@ How the rules are read:
 - When no help need is confirmed anywhere (outcome "geen hulpvraag"), the framework's
   rules do not apply; REFUSED_APPLICATION_RULES do: only the request itself is kept,
   for the refused-application term, and no domain or resident data at all.
-- A draft never finalised expires after DRAFT_TERM (an application broken off).
+- A draft never finalised expires after DRAFT_TERM (an application broken off):
+  `Policy.draft_expires_on()` gives the day, for the sweep and for what the privacy
+  officer is shown alike.
 - Deny by default: a captured field no rule keeps is destroyed. NOT_PERSONAL_DATA lists
   the fields that are structure, not data about a person; every other field of the
   intake app's models must be covered by a rule, or `manage.py check` fails.
 
 Special categories (GDPR art. 9 health, art. 10 criminal-law data) are kept only under
 a rule that names the domain and carries the category, with the ground in its text.
+
+Every rule id the code writes (a kept field, a decision, an audit event) is a Rule here,
+with its sentence: the framework rules, and the rules that belong to no framework (the
+shared field, the draft, the sweep's and the erasure's). Nothing outside this module
+spells a rule id; `Policy.basis()` gives any rule's sentence.
 """
 
 from __future__ import annotations
@@ -35,6 +42,11 @@ class Condition(StrEnum):
     ALWAYS = "always"
     IF_HELP_NEED_CONFIRMED_IN_DOMAIN = "if_help_need_confirmed_in_domain"
     NEVER = "never"
+    # A draft keeps what was captured until it is finalised or its term runs out.
+    UNTIL_FINALISED = "until_finalised"
+    # Kept for another live intake of the same resident, for as long as that one decides:
+    # the only keeping condition without a term of its own.
+    WHILE_NEEDED_ELSEWHERE = "while_needed_elsewhere"
 
 
 CONDITION_LABELS: dict[Condition, str] = {
@@ -43,6 +55,10 @@ CONDITION_LABELS: dict[Condition, str] = {
         "alleen als in dit domein een hulpvraag is bevestigd"
     ),
     Condition.NEVER: "nooit",
+    Condition.UNTIL_FINALISED: "tot de intake is afgerond, uiterlijk tot de termijn verstreken is",
+    Condition.WHILE_NEEDED_ELSEWHERE: (
+        "zolang een andere lopende intake van deze inwoner het gegeven nodig heeft"
+    ),
 }
 
 
@@ -78,6 +94,10 @@ class Rule:
 
     `fields` are "model.field" names (resident.*, intake.*, domainassessment.*).
     `domains` names the ZRM domains a domainassessment rule covers (empty otherwise).
+    `blocks_erasure`: what this rule keeps is under a legal retention duty (the VNG
+    Selectielijst gemeenten 2020, Archiefwet 1995), so GDPR art. 17(3)(b) blocks a
+    resident's erasure request until the retention date. Stated on every rule, never
+    derived from its id.
     """
 
     id: str
@@ -87,10 +107,19 @@ class Rule:
     retention: Term | None
     domains: tuple[str, ...] = ()
     special_category: str = ""  # HEALTH, CRIMINAL or ""
+    blocks_erasure: bool = field(kw_only=True)
 
     @property
     def keeps(self) -> bool:
         return self.condition != Condition.NEVER
+
+    @property
+    def term_label(self) -> str:
+        if self.retention is not None:
+            return self.retention.label()
+        if self.condition == Condition.WHILE_NEEDED_ELSEWHERE:
+            return "die van de andere intake"
+        return "niet bewaard"
 
     def covers(self, field_name: str, domain: str = "") -> bool:
         if field_name not in self.fields:
@@ -108,13 +137,41 @@ class RuleSet:
 
 
 @dataclass(frozen=True)
+class RuleGroup:
+    """Rules that serve one purpose: a framework's, or one outside every framework.
+    The processing register has one block of rows per group."""
+
+    label: str
+    purpose: str
+    rules: tuple[Rule, ...]
+
+
+# The purposes of the rules outside the frameworks, as the register names them.
+REFUSED_LABEL = "Alle kaders, geen hulpvraag"
+REFUSED_PURPOSE = "Afhandeling van een aanvraag zonder bevestigde hulpvraag."
+DECIDING_LABEL = "Alle kaders, bij het afronden"
+DECIDING_PURPOSE = "Wat bij het afronden van een intake buiten de regels van het kader valt."
+DRAFT_LABEL = "Alle kaders, concept"
+DRAFT_PURPOSE = "Een intake die nog niet is afgerond (een lopende of afgebroken aanvraag)."
+SWEEP_LABEL = "Alle kaders, vernietiging"
+SWEEP_PURPOSE = "Vernietiging door de dagelijkse opschoning zodra de termijn verstreken is."
+REQUEST_LABEL = "Verzoek van de inwoner"
+REQUEST_PURPOSE = "Wissen op verzoek van de inwoner (AVG art. 17)."
+
+
+@dataclass(frozen=True)
 class Policy:
     version: str
     rule_sets: tuple[RuleSet, ...]
     refused_application: tuple[Rule, ...]
-    draft_term: Term
     not_discussed: Rule
     default_deny: Rule
+    shared: Rule
+    draft: Rule
+    draft_expired: Rule
+    retention_passed: Rule
+    orphan_resident: Rule
+    erasure: Rule
     not_personal_data: dict[str, str] = field(default_factory=dict)
 
     def rule_set(self, framework: str) -> RuleSet:
@@ -123,15 +180,68 @@ class Policy:
                 return rule_set
         raise KeyError(framework)
 
+    def groups(self) -> tuple[RuleGroup, ...]:
+        """Every rule of the policy exactly once, grouped by purpose."""
+        return (
+            *(RuleGroup(rs.label, rs.purpose, rs.rules) for rs in self.rule_sets),
+            RuleGroup(REFUSED_LABEL, REFUSED_PURPOSE, self.refused_application),
+            RuleGroup(
+                DECIDING_LABEL,
+                DECIDING_PURPOSE,
+                (self.not_discussed, self.default_deny, self.shared),
+            ),
+            RuleGroup(DRAFT_LABEL, DRAFT_PURPOSE, (self.draft, self.draft_expired)),
+            RuleGroup(SWEEP_LABEL, SWEEP_PURPOSE, (self.retention_passed, self.orphan_resident)),
+            RuleGroup(REQUEST_LABEL, REQUEST_PURPOSE, (self.erasure,)),
+        )
+
     def all_rules(self) -> tuple[Rule, ...]:
-        rules = [r for rs in self.rule_sets for r in rs.rules]
-        return (*rules, *self.refused_application, self.not_discussed, self.default_deny)
+        return tuple(rule for group in self.groups() for rule in group.rules)
 
     def rule_by_id(self, rule_id: str) -> Rule:
         for rule in self.all_rules():
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
+
+    def basis(self, rule_id: str) -> str:
+        """The rule's sentence, for every page and export that names a rule id.
+
+        A kept field of an older policy version may name a rule this version no longer
+        has; it says so rather than showing an empty ground."""
+        try:
+            return self.rule_by_id(rule_id).legal_basis
+        except KeyError:
+            return f"Regel {rule_id} komt niet voor in beleidsversie {self.version}."
+
+    def blocks_erasure(self, rule_id: str) -> bool:
+        """Whether a field kept under this rule is under a legal retention duty (an
+        unknown rule blocks nothing: the retention date still holds the field)."""
+        try:
+            return self.rule_by_id(rule_id).blocks_erasure
+        except KeyError:
+            return False
+
+    @property
+    def draft_term(self) -> Term:
+        assert self.draft.retention is not None  # guaranteed by validate()
+        return self.draft.retention
+
+    def draft_expires_on(self, created: dt.date) -> dt.date:
+        """The day a draft created on `created` and never finalised is destroyed: the
+        sweep of that day takes it, the day before it is kept (its last day)."""
+        return self.draft_term.after(created)
+
+    def first_live_draft_day(self, today: dt.date) -> dt.date:
+        """The earliest creation day of a draft that has not expired on `today`; drafts
+        created before it have. The inverse of draft_expires_on, found with it (a
+        term in years has no simple inverse around 29 February)."""
+        day = today - dt.timedelta(days=self.draft_term.days + 366 * self.draft_term.years)
+        while self.draft_expires_on(day) <= today:
+            day += dt.timedelta(days=1)
+        while self.draft_expires_on(day - dt.timedelta(days=1)) > today:
+            day -= dt.timedelta(days=1)
+        return day
 
     def classified_fields(self) -> set[str]:
         covered = {f for rule in self.all_rules() for f in rule.fields}
@@ -205,6 +315,7 @@ def _common(prefix: str, law: str, term: Term) -> tuple[Rule, ...]:
             f"De aanvraag zelf (wie, welk kader, wanneer, door wie behandeld) hoort bij het "
             f"dossier van de hulp die op grond van de {law} wordt verleend.",
             term,
+            blocks_erasure=True,
         ),
         Rule(
             f"{prefix}-IDENTITEIT",
@@ -213,6 +324,7 @@ def _common(prefix: str, law: str, term: Term) -> tuple[Rule, ...]:
             f"Naam, geboortedatum en BSN zijn nodig om de hulp op grond van de {law} aan de "
             f"juiste inwoner toe te kennen en te verantwoorden.",
             term,
+            blocks_erasure=True,
         ),
         Rule(
             f"{prefix}-CONTACT",
@@ -220,6 +332,7 @@ def _common(prefix: str, law: str, term: Term) -> tuple[Rule, ...]:
             Condition.ALWAYS,
             "Adres, telefoon en e-mail zijn nodig om de inwoner te bereiken zolang de hulp loopt.",
             term,
+            blocks_erasure=False,
         ),
         Rule(
             f"{prefix}-DOMEIN",
@@ -230,6 +343,7 @@ def _common(prefix: str, law: str, term: Term) -> tuple[Rule, ...]:
             f"is er geen grond om ze te bewaren.",
             term,
             domains=ORDINARY,
+            blocks_erasure=True,
         ),
     )
 
@@ -251,6 +365,7 @@ WMO = RuleSet(
             WMO_TERM,
             domains=MENTAL + PHYSICAL + SUBSTANCE + ADL,
             special_category=HEALTH,
+            blocks_erasure=True,
         ),
         Rule(
             "WMO-JUSTITIE",
@@ -262,6 +377,7 @@ WMO = RuleSet(
             None,
             domains=JUSTICE,
             special_category=CRIMINAL,
+            blocks_erasure=False,
         ),
     ),
 )
@@ -283,6 +399,7 @@ JEUGDWET = RuleSet(
             JEUGD_TERM,
             domains=MENTAL + PHYSICAL + SUBSTANCE + ADL,
             special_category=HEALTH,
+            blocks_erasure=True,
         ),
         Rule(
             "JW-JUSTITIE",
@@ -294,6 +411,7 @@ JEUGDWET = RuleSet(
             JEUGD_TERM,
             domains=JUSTICE,
             special_category=CRIMINAL,
+            blocks_erasure=True,
         ),
     ),
 )
@@ -315,6 +433,7 @@ PARTICIPATIEWET = RuleSet(
             PW_TERM,
             domains=MENTAL + PHYSICAL,
             special_category=HEALTH,
+            blocks_erasure=True,
         ),
         Rule(
             "PW-GEZONDHEID-TOELICHTING",
@@ -325,6 +444,7 @@ PARTICIPATIEWET = RuleSet(
             None,
             domains=MENTAL + PHYSICAL,
             special_category=HEALTH,
+            blocks_erasure=False,
         ),
         Rule(
             "PW-MIDDELEN-ADL",
@@ -335,6 +455,7 @@ PARTICIPATIEWET = RuleSet(
             None,
             domains=SUBSTANCE + ADL,
             special_category=HEALTH,
+            blocks_erasure=False,
         ),
         Rule(
             "PW-JUSTITIE",
@@ -345,6 +466,7 @@ PARTICIPATIEWET = RuleSet(
             None,
             domains=JUSTICE,
             special_category=CRIMINAL,
+            blocks_erasure=False,
         ),
     ),
 )
@@ -366,6 +488,7 @@ SCHULDHULP = RuleSet(
             WGS_TERM,
             domains=MENTAL + SUBSTANCE,
             special_category=HEALTH,
+            blocks_erasure=True,
         ),
         Rule(
             "WGS-GEESTELIJK-MIDDELEN-TOELICHTING",
@@ -376,6 +499,7 @@ SCHULDHULP = RuleSet(
             None,
             domains=MENTAL + SUBSTANCE,
             special_category=HEALTH,
+            blocks_erasure=False,
         ),
         Rule(
             "WGS-LICHAMELIJK-ADL",
@@ -386,6 +510,7 @@ SCHULDHULP = RuleSet(
             None,
             domains=PHYSICAL + ADL,
             special_category=HEALTH,
+            blocks_erasure=False,
         ),
         Rule(
             "WGS-JUSTITIE",
@@ -396,6 +521,7 @@ SCHULDHULP = RuleSet(
             None,
             domains=JUSTICE,
             special_category=CRIMINAL,
+            blocks_erasure=False,
         ),
     ),
 )
@@ -409,6 +535,7 @@ REFUSED_APPLICATION_RULES: tuple[Rule, ...] = (
         "haar behandelde) en het besluit met zijn grond, zodat de gemeente een bezwaar of "
         "vraag kan beantwoorden.",
         REFUSED_TERM,
+        blocks_erasure=True,
     ),
     Rule(
         "AFGEWEZEN-GEEN-GEGEVENS",
@@ -417,6 +544,7 @@ REFUSED_APPLICATION_RULES: tuple[Rule, ...] = (
         "Zonder bevestigde hulpvraag is er geen grond om naam, geboortedatum, BSN of "
         "contactgegevens van de inwoner te bewaren.",
         None,
+        blocks_erasure=False,
     ),
     Rule(
         "AFGEWEZEN-GEEN-DOMEINEN",
@@ -424,6 +552,7 @@ REFUSED_APPLICATION_RULES: tuple[Rule, ...] = (
         Condition.NEVER,
         "Zonder bevestigde hulpvraag is er geen grond om iets over de leefdomeinen te bewaren.",
         None,
+        blocks_erasure=False,
     ),
 )
 
@@ -434,6 +563,7 @@ NOT_DISCUSSED_RULE = Rule(
     Condition.NEVER,
     "Een domein dat niet besproken is, wordt nooit bewaard: er is niets vastgesteld.",
     None,
+    blocks_erasure=False,
 )
 # Deny by default: what no rule covers is destroyed under this rule.
 DEFAULT_DENY_RULE = Rule(
@@ -442,15 +572,88 @@ DEFAULT_DENY_RULE = Rule(
     Condition.NEVER,
     "Geen regel staat toe dit gegeven te bewaren, dus het wordt vernietigd.",
     None,
+    blocks_erasure=False,
+)
+
+# Applied by decide() after the framework's rules: a resident field they would destroy
+# stays while another live intake of the same resident needs it (snapshot_of says which).
+SHARED_RULE = Rule(
+    "GEDEELD",
+    RESIDENT_FIELDS,
+    Condition.WHILE_NEEDED_ELSEWHERE,
+    "Blijft staan: een andere lopende intake van deze inwoner heeft dit gegeven nog nodig; "
+    "die intake bepaalt op welke grond en hoe lang. Heeft geen intake het meer nodig, dan "
+    "wordt het vernietigd.",
+    None,
+    blocks_erasure=False,  # the other intake's own rule decides whether erasure waits
+)
+
+# What a draft holds: everything the caseworker captured, until it is finalised.
+CAPTURED_FIELDS = REQUEST_FIELDS + PROCESS_FIELDS + RESIDENT_FIELDS + DOMAIN_FIELDS
+DRAFT_RULE = Rule(
+    "CONCEPT",
+    CAPTURED_FIELDS,
+    Condition.UNTIL_FINALISED,
+    "Een intake die nog niet is afgerond is een lopende aanvraag; wordt zij niet binnen "
+    f"{DRAFT_TERM.label()} afgerond, dan wordt alles vernietigd (afgebroken aanvraag, "
+    "Selectielijst gemeenten 2020).",
+    DRAFT_TERM,
+    blocks_erasure=False,  # an application the resident may withdraw at any time
+)
+# The sweep's rules, named in its DISCARD events.
+DRAFT_EXPIRED_RULE = Rule(
+    "CONCEPT-VERLOPEN",
+    CAPTURED_FIELDS,
+    Condition.NEVER,
+    f"Een intake die niet binnen {DRAFT_TERM.label()} na het aanmaken is afgerond, is een "
+    "afgebroken aanvraag: alle gegevens ervan worden vernietigd (Selectielijst gemeenten "
+    "2020).",
+    None,
+    blocks_erasure=False,
+)
+RETENTION_PASSED_RULE = Rule(
+    "BEWAARTERMIJN-VERSTREKEN",
+    CAPTURED_FIELDS,
+    Condition.NEVER,
+    "De bewaartermijn van het besluit is verstreken: er is geen grond meer om iets van deze "
+    "intake te bewaren (AVG art. 5 lid 1 onder e), dus de intake wordt met alles wat bewaard "
+    "was vernietigd (Selectielijst gemeenten 2020).",
+    None,
+    blocks_erasure=False,
+)
+ORPHAN_RESIDENT_RULE = Rule(
+    "INWONER-ZONDER-INTAKE",
+    ("resident.ref", "resident.created_at", *RESIDENT_FIELDS),
+    Condition.NEVER,
+    "Een inwoner zonder intake (een formulier dat werd afgebroken voordat de intake was "
+    f"opgeslagen) wordt na {DRAFT_TERM.label()} vernietigd: zonder aanvraag is er geen grond "
+    "om iets over deze persoon te bewaren.",
+    None,
+    blocks_erasure=False,
+)
+# Named in the DISCARD events of an erasure the privacy officer carries out.
+ERASURE_RULE = Rule(
+    "AVG-ART17",
+    CAPTURED_FIELDS,
+    Condition.NEVER,
+    "Op verzoek van de inwoner is alles gewist (AVG art. 17 lid 1), nadat was vastgesteld "
+    "dat geen wettelijke bewaarplicht dat verhinderde (art. 17 lid 3 onder b).",
+    None,
+    blocks_erasure=False,
 )
 
 POLICY = Policy(
     version=POLICY_VERSION,
     rule_sets=(WMO, JEUGDWET, PARTICIPATIEWET, SCHULDHULP),
     refused_application=REFUSED_APPLICATION_RULES,
-    draft_term=DRAFT_TERM,
     not_discussed=NOT_DISCUSSED_RULE,
     default_deny=DEFAULT_DENY_RULE,
+    shared=SHARED_RULE,
+    draft=DRAFT_RULE,
+    draft_expired=DRAFT_EXPIRED_RULE,
+    retention_passed=RETENTION_PASSED_RULE,
+    orphan_resident=ORPHAN_RESIDENT_RULE,
+    erasure=ERASURE_RULE,
     not_personal_data=NOT_PERSONAL_DATA,
 )
 
@@ -476,8 +679,9 @@ def validate(policy: Policy, fields: set[str] | None = None) -> None:
     problems: list[str] = []
     if not policy.version:
         problems.append("het beleid heeft geen versie")
-    if not policy.draft_term.is_positive:
+    if policy.draft.retention is None or not policy.draft.retention.is_positive:
         problems.append("de termijn voor concepten moet positief zijn")
+    problems.extend(_slot_problems(policy))
     seen: set[str] = set()
     for rule in policy.all_rules():
         if rule.id in seen:
@@ -490,6 +694,8 @@ def validate(policy: Policy, fields: set[str] | None = None) -> None:
         # The sweep destroys a finalised intake as a whole at one date, so every rule that
         # keeps something within a framework has the framework's term.
         for rule in rule_set.rules:
+            if rule.condition not in DECIDING_CONDITIONS:
+                problems.append(f"regel {rule.id} heeft een voorwaarde die decide() niet kent")
             if rule.keeps and rule.retention != rule_set.retention:
                 problems.append(f"regel {rule.id} wijkt af van de termijn van {rule_set.framework}")
     if problems:
@@ -512,8 +718,45 @@ def _rule_problems(rule: Rule, fields: set[str]) -> list[str]:
             problems.append(
                 f"regel {rule.id} dekt bijzonder domein {code} zonder die categorie te noemen"
             )
-    if rule.keeps and (rule.retention is None or not rule.retention.is_positive):
+    if rule.condition == Condition.WHILE_NEEDED_ELSEWHERE:
+        if rule.retention is not None:
+            problems.append(f"regel {rule.id} volgt een andere intake en heeft geen eigen termijn")
+    elif rule.keeps and (rule.retention is None or not rule.retention.is_positive):
         problems.append(f"regel {rule.id}: bewaartermijn ontbreekt of is negatief")
     if not rule.keeps and rule.retention is not None:
         problems.append(f"regel {rule.id} bewaart niets en mag geen bewaartermijn hebben")
+    if rule.blocks_erasure and rule.retention is None:
+        problems.append(f"regel {rule.id} houdt wissen tegen maar bewaart niets tot een datum")
+    return problems
+
+
+# The conditions decide() applies within a framework or to a refused application.
+DECIDING_CONDITIONS = frozenset(
+    {Condition.ALWAYS, Condition.IF_HELP_NEED_CONFIRMED_IN_DOMAIN, Condition.NEVER}
+)
+
+
+def _slot_problems(policy: Policy) -> list[str]:
+    """The rules outside the frameworks are used by what they are, so each must be it."""
+    expected = (
+        ("gedeeld", policy.shared, Condition.WHILE_NEEDED_ELSEWHERE),
+        ("concept", policy.draft, Condition.UNTIL_FINALISED),
+        ("niet besproken", policy.not_discussed, Condition.NEVER),
+        ("geen regel", policy.default_deny, Condition.NEVER),
+        ("concept verlopen", policy.draft_expired, Condition.NEVER),
+        ("bewaartermijn verstreken", policy.retention_passed, Condition.NEVER),
+        ("inwoner zonder intake", policy.orphan_resident, Condition.NEVER),
+        ("wissen op verzoek", policy.erasure, Condition.NEVER),
+    )
+    problems = [
+        f"de regel voor {name} ({rule.id}) moet de voorwaarde '{CONDITION_LABELS[condition]}' "
+        "hebben"
+        for name, rule, condition in expected
+        if rule.condition != condition
+    ]
+    problems += [
+        f"regel {rule.id} heeft een voorwaarde die decide() niet kent"
+        for rule in policy.refused_application
+        if rule.condition not in DECIDING_CONDITIONS
+    ]
     return problems

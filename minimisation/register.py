@@ -1,4 +1,9 @@
-"""The processing register (GDPR art. 30), generated from the policy, never written by hand."""
+"""The processing register (GDPR art. 30), generated from the policy, never written by hand.
+
+One row per rule of the policy, in the policy's groups (Policy.groups): the frameworks'
+rules, the refused application's, and the rules outside every framework (shared field,
+draft, sweep, erasure). Nothing here names a rule or a purpose of its own.
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,7 @@ import io
 import json
 from dataclasses import asdict, dataclass
 
-from minimisation.policy import (
-    ALL_DOMAINS,
-    CONDITION_LABELS,
-    POLICY,
-    Policy,
-    Rule,
-)
+from minimisation.policy import CONDITION_LABELS, POLICY, Policy, Rule
 
 CATEGORY_LABELS = {"health": "gezondheid (AVG art. 9)", "criminal": "strafrechtelijk (AVG art. 10)"}
 FIELD_LABELS = {
@@ -53,33 +52,15 @@ def _row(framework: str, purpose: str, rule: Rule) -> RegisterRow:
         domains=", ".join(rule.domains),
         condition=CONDITION_LABELS[rule.condition],
         legal_basis=rule.legal_basis,
-        retention=rule.retention.label() if rule.retention else "niet bewaard",
+        retention=rule.term_label,
         special_category=CATEGORY_LABELS.get(rule.special_category, ""),
     )
 
 
 def register_rows(policy: Policy = POLICY) -> list[RegisterRow]:
-    rows = [_row(rs.label, rs.purpose, rule) for rs in policy.rule_sets for rule in rs.rules]
-    refused = "Afhandeling van een aanvraag zonder bevestigde hulpvraag."
-    rows += [_row("Alle kaders, geen hulpvraag", refused, r) for r in policy.refused_application]
-    rows.append(
-        RegisterRow(
-            framework="Alle kaders, concept",
-            purpose="Een intake die niet is afgerond (afgebroken aanvraag).",
-            rule_id="CONCEPT-VERLOPEN",
-            data_categories="alle gegevens van het concept",
-            domains="",
-            condition="tot de termijn verstreken is",
-            legal_basis="Een afgebroken aanvraag wordt na de termijn volledig vernietigd.",
-            retention=policy.draft_term.label(),
-            special_category="",
-        )
-    )
-    return rows
-
-
-def special_domains() -> dict[str, str]:
-    return {code: CATEGORY_LABELS[cat] for code, cat in ALL_DOMAINS.items() if cat}
+    return [
+        _row(group.label, group.purpose, rule) for group in policy.groups() for rule in group.rules
+    ]
 
 
 def render(fmt: str, policy: Policy = POLICY) -> str:

@@ -3,7 +3,7 @@
 Safe on several hosts at once: each batch locks its intake rows with
 SELECT ... FOR UPDATE SKIP LOCKED, so two sweeps never take the same intake and
 neither waits for the other. Destruction goes through
-minimisation.apply.destroy_intakes, one batch at a time.
+minimisation.destruction.destroy_intakes, one batch at a time.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.models import Intake, IntakeStatus, Resident
-from minimisation.apply import destroy_intakes, destroy_orphan_resident
+from minimisation.destruction import destroy_intakes, destroy_orphan_resident
 from minimisation.policy import POLICY, Policy
 
-DRAFT_EXPIRED_RULE = "CONCEPT-VERLOPEN"
-RETENTION_PASSED_RULE = "BEWAARTERMIJN-VERSTREKEN"
-ORPHAN_RESIDENT_RULE = "INWONER-ZONDER-INTAKE"
+DRAFT_EXPIRED_RULE = POLICY.draft_expired.id
+RETENTION_PASSED_RULE = POLICY.retention_passed.id
+ORPHAN_RESIDENT_RULE = POLICY.orphan_resident.id
 SWEEP = AuditContext.system("command:purge")
 # Tables a sweep deletes from; VACUUM (ANALYZE) runs on these on PostgreSQL.
 TOUCHED_MODELS = ("intake.Intake", "intake.DomainAssessment", "intake.Resident")
@@ -55,7 +55,11 @@ class PurgeResult:
 
 
 def draft_cutoff(now: dt.datetime, policy: Policy) -> dt.datetime:
-    return now - dt.timedelta(days=policy.draft_term.days + 365 * policy.draft_term.years)
+    """Drafts (and residents without an intake) created before this moment have expired:
+    the start of the first local day whose drafts are still live. By the day, as
+    Policy.draft_expires_on counts, so the date the privacy officer is shown holds."""
+    first_live = policy.first_live_draft_day(timezone.localdate(now))
+    return timezone.make_aware(dt.datetime.combine(first_live, dt.time.min))
 
 
 def expired_drafts(now: dt.datetime, policy: Policy = POLICY) -> QuerySet[Intake]:
@@ -90,10 +94,10 @@ def purge(
             result.past_retention.append(intake.pk)
             result.assessments_deleted += intake.assessments.count()
         doomed = result.expired_drafts + result.past_retention
-        residents = set(Intake.objects.filter(pk__in=doomed).values_list("resident_id", flat=True))
+        of_doomed = set(Intake.objects.filter(pk__in=doomed).values_list("resident_id", flat=True))
         result.residents_deleted = sum(
             1
-            for resident_id in residents
+            for resident_id in of_doomed
             if not Intake.objects.filter(resident_id=resident_id).exclude(pk__in=doomed).exists()
         )
         result.orphan_residents = [

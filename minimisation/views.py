@@ -1,7 +1,13 @@
 """Preview and finalise, the decision page, and the processing register. Thin on purpose."""
 
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,21 +21,15 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.access import CHANGE_INTAKE, VIEW_INTAKE, get_intake_for
+from intake.instrument import instrument
 from intake.models import Intake
-from minimisation.apply import AlreadyFinalised, FinaliseError, apply
-from minimisation.decide import IntakeNotReady, decide
+from minimisation.decide import Decision, FieldDecision, IntakeNotReady, decide, snapshot_of
+from minimisation.finalising import AlreadyFinalised, FinaliseError, finalise
+from minimisation.labels import domain_name, field_label
 from minimisation.models import DecisionRecord
 from minimisation.policy import POLICY
-from minimisation.presentation import (
-    domain_name,
-    domain_sections,
-    field_label,
-    intake_rows,
-    resident_rows,
-)
 from minimisation.register import register_rows
 from minimisation.register import render as render_register
-from minimisation.snapshot import snapshot_of
 
 
 # The intake app's form page; looked up by name so this app does not import its views.
@@ -40,7 +40,8 @@ def intake_form_url(pk: int) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: field by field, keep or discard and why. POST: finalise (apply the decision)."""
+    """GET: field by field, keep or discard and why, and a form carrying the decision's
+    digest. POST: finalise, refused when the decision is no longer the one shown."""
     intake = get_intake_for(request.user, pk, CHANGE_INTAKE)
     if not intake.is_draft:
         if request.method == "POST":
@@ -62,9 +63,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         context.update(
             decision=decision,
-            sections=domain_sections(decision, intake.instrument_version),
-            resident_rows=resident_rows(decision),
-            intake_rows=intake_rows(decision),
+            sections=_domain_sections(decision, intake.instrument_version),
+            resident_rows=_rows_of_model(decision, "resident"),
+            intake_rows=_rows_of_model(decision, "intake"),
             unserved=[
                 domain_name(intake.instrument_version, code) for code in decision.unserved_domains
             ],
@@ -72,26 +73,25 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     record(
         Action.PREVIEW,
         AuditContext.for_request(request),
-        **intake.audit_subject(),
+        obj=intake,
+        resident_ref=str(intake.resident.ref),
+        purpose=intake.framework,
         detail={"ready": "problem" not in context},
     )
     return render(request, "minimisation/preview.html", context)
 
 
 def _finalise(request: HttpRequest, intake: Intake) -> HttpResponse:
-    if request.POST.get("version") != str(intake.version):
-        messages.error(
-            request,
-            _("De intake is gewijzigd sinds het voorbeeld. Bekijk het voorbeeld opnieuw."),
-        )
-        return redirect("minimisation:preview", pk=intake.pk)
-    today = timezone.localdate()
+    """Finalise what the preview showed: its form carries the decision's digest."""
+    user = request.user
     try:
-        decision = decide(snapshot_of(intake, today), POLICY, today)
-        apply(decision, context=AuditContext.for_request(request), decided_by=request.user)
-    except IntakeNotReady as exc:
-        messages.error(request, exc.message)
-        return redirect("minimisation:preview", pk=intake.pk)
+        finalise(
+            intake.pk,
+            digest=request.POST.get("digest", ""),
+            context=AuditContext.for_request(request),
+            decided_by=user if isinstance(user, User) else None,
+            today=timezone.localdate(),
+        )
     except AlreadyFinalised as exc:
         messages.error(request, exc.message)
         return redirect("minimisation:decision", pk=intake.pk)
@@ -100,6 +100,56 @@ def _finalise(request: HttpRequest, intake: Intake) -> HttpResponse:
         return redirect("minimisation:preview", pk=intake.pk)
     messages.success(request, _("De intake is afgerond. Alleen wat de regels toestaan is bewaard."))
     return redirect("minimisation:decision", pk=intake.pk)
+
+
+# ---- The preview's rows: labels, keep or discard, why; never a value -------------------
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    label: str
+    keep: bool
+    rule_id: str
+    reason: str
+    retention_until: dt.date | None
+
+
+@dataclass(frozen=True)
+class DomainSection:
+    code: str
+    name: str
+    special_category: str
+    rows: tuple[FieldRow, ...]
+
+
+def _rows(fields: tuple[FieldDecision, ...]) -> tuple[FieldRow, ...]:
+    return tuple(
+        FieldRow(field_label(f.field), f.keep, f.rule_id, f.reason, f.retention_until)
+        for f in fields
+    )
+
+
+def _rows_of_model(decision: Decision, model_name: str) -> tuple[FieldRow, ...]:
+    return _rows(tuple(f for f in decision.fields if f.field.startswith(f"{model_name}.")))
+
+
+def _domain_sections(decision: Decision, instrument_version: str) -> list[DomainSection]:
+    """One section per domain of the instrument, in the instrument's order."""
+    sections = []
+    known = instrument(instrument_version).domain_codes
+    for code in sorted({f.domain for f in decision.fields if f.domain} - set(known)):
+        # A domain the instrument does not know still shows, so nothing is destroyed unseen.
+        sections.append(DomainSection(code, code, "", _rows(decision.for_domain(code))))
+    for domain in instrument(instrument_version).domains:
+        sections.append(
+            DomainSection(
+                code=domain.code,
+                name=str(domain.name),
+                special_category=domain.special_category,
+                rows=_rows(decision.for_domain(domain.code)),
+            )
+        )
+    return sections
 
 
 @login_required
@@ -115,7 +165,7 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "label": field_label(k.field),
             "domain": k.domain,
             "rule_id": k.rule_id,
-            "legal_basis": _rule_text(k.rule_id),
+            "legal_basis": POLICY.basis(k.rule_id),
             "retention_until": k.retention_until,
         }
         for k in decision.kept_fields.all()
@@ -132,13 +182,6 @@ def decision_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "minimisation/decision.html",
         {"intake": intake, "decision": decision, "kept": kept},
     )
-
-
-def _rule_text(rule_id: str) -> str:
-    try:
-        return POLICY.rule_by_id(rule_id).legal_basis
-    except KeyError:
-        return ""
 
 
 @role_required(PRIVACY_OFFICER, hide=True)

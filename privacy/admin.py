@@ -3,7 +3,7 @@
 Per intake every stored field, the rule that kept it, its legal basis in words and its
 retention date; the decision record with its policy version and the counts destroyed per
 domain. Nothing here can be added, changed or deleted by hand: only apply(), the sweep
-and the privacy officer's erasure page (all through minimisation/apply.py) do.
+and the privacy officer's erasure page (all through minimisation/destruction.py) do.
 
 Only the privacy officer sees these pages, whatever model permissions anyone holds:
 the application admin (functioneel beheerder) and even a superuser without the role get
@@ -18,11 +18,13 @@ import uuid
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import BaseModelAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from accounts.roles import PRIVACY_OFFICER, has_role
 from audit.admin import AuditedAdminMixin
@@ -31,10 +33,11 @@ from audit.events import record
 from audit.models import Action
 from intake.models import Intake
 from minimisation.models import DecisionRecord, KeptField
-from privacy.stored import rule_basis, stored_intake, with_stored_data
+from minimisation.policy import POLICY
+from privacy.stored import stored_intake, with_stored_data
 
 
-class PrivacyOfficerReadOnly:
+class PrivacyOfficerReadOnly(BaseModelAdmin[Any]):
     """View only, and only for the privacy officer role (on top of the model permission)."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -53,7 +56,9 @@ class PrivacyOfficerReadOnly:
         return False
 
 
-def exact_ref_search(queryset: QuerySet, search_term: str, field: str) -> tuple[QuerySet, bool]:
+def exact_ref_search(
+    queryset: QuerySet[Any], search_term: str, field: str
+) -> tuple[QuerySet[Any], bool]:
     """Exact match on a resident reference; no LIKE over anything else (names stay unsearched)."""
     if not search_term.strip():
         return queryset, False
@@ -72,7 +77,7 @@ class RetentionWithinFilter(admin.SimpleListFilter):
     field = "retention_until"
     PAST = "verlopen"
 
-    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
         return [
             ("30", _("binnen 30 dagen")),
             ("90", _("binnen 90 dagen")),
@@ -80,7 +85,7 @@ class RetentionWithinFilter(admin.SimpleListFilter):
             (self.PAST, _("al verlopen")),
         ]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         value = self.value()
         today = timezone.localdate()
         if value == self.PAST:
@@ -105,7 +110,7 @@ def _export_response(rows: list[list[str]], name: str) -> HttpResponse:
 
 
 @admin.register(Intake)
-class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin):
+class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin[Intake]):
     list_display = (
         "id",
         "resident_ref",
@@ -133,12 +138,12 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
     readonly_fields = fields
     actions = ["export_stored_fields"]
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         return with_stored_data().order_by("-pk")
 
     def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         return exact_ref_search(queryset, search_term, "resident__ref")
 
     @admin.display(description=_("inwonerreferentie"))
@@ -161,7 +166,9 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
     def decision_summary(self, intake: Intake) -> str:
         decision = getattr(intake, "decision", None)
         if decision is None:
-            return _("Nog geen besluit: concept, vervalt na 42 dagen als het niet wordt afgerond.")
+            return _(
+                "Nog geen besluit: concept, vervalt na %(term)s als het niet wordt afgerond."
+            ) % {"term": POLICY.draft_term.label()}
         counts = format_html_join(", ", "{}: {}", sorted(decision.discarded_counts.items())) or _(
             "niets"
         )
@@ -210,7 +217,7 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
     @admin.action(
         description=_("Exporteer bewaarde velden (CSV, zonder waarden)"), permissions=["view"]
     )
-    def export_stored_fields(self, request: HttpRequest, queryset: QuerySet) -> HttpResponse:
+    def export_stored_fields(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
         """Field names, rules and dates of the selected intakes; never a value."""
         rows = [["intake", "inwonerreferentie", "kader", "gegeven", "domein", "regel", "tot"]]
         count = 0
@@ -230,7 +237,7 @@ class IntakeReviewAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAd
         return _export_response(rows, "bewaarde-velden.csv")
 
 
-class KeptFieldInline(PrivacyOfficerReadOnly, admin.TabularInline):
+class KeptFieldInline(PrivacyOfficerReadOnly, admin.TabularInline[KeptField, DecisionRecord]):
     model = KeptField
     fields = ("field", "domain", "rule_id", "ground", "retention_until")
     readonly_fields = fields
@@ -238,11 +245,13 @@ class KeptFieldInline(PrivacyOfficerReadOnly, admin.TabularInline):
 
     @admin.display(description=_("grondslag"))
     def ground(self, kept: KeptField) -> str:
-        return rule_basis(kept.rule_id)
+        return POLICY.basis(kept.rule_id)
 
 
 @admin.register(DecisionRecord)
-class DecisionRecordAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin):
+class DecisionRecordAdmin(
+    AuditedAdminMixin, PrivacyOfficerReadOnly, admin.ModelAdmin[DecisionRecord]
+):
     list_display = (
         "intake_id",
         "resident_ref",
@@ -269,6 +278,6 @@ class DecisionRecordAdmin(AuditedAdminMixin, PrivacyOfficerReadOnly, admin.Model
     inlines = [KeptFieldInline]
 
     def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
         return exact_ref_search(queryset, search_term, "resident_ref")

@@ -6,11 +6,11 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Layout, Submit
 from django import forms
+from django.forms import SearchInput
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.bsn import normalise_bsn, validate_bsn
-from intake.forms import SearchInput
 from intake.validators import validate_birth_date
 from privacy.resident_requests import Correctable, CorrectionReason, ErasureReason
 
@@ -42,7 +42,7 @@ class PeriodForm(forms.Form):
         return start, end
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("van"), cleaned.get("tot")
         if start and end and end < start:
             self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
@@ -72,7 +72,7 @@ class CorrectionForm(forms.Form):
 
     reason = forms.ChoiceField(
         label=_("Reden van de correctie"),
-        choices=[("", "---------")] + CorrectionReason.choices,
+        choices=[("", "---------"), *CorrectionReason.choices],
         error_messages={"required": REASON_REQUIRED},
     )
 
@@ -123,14 +123,14 @@ def _field_for(item: Correctable) -> forms.Field:
 
 class BsnField(forms.CharField):
     def clean(self, value: Any) -> str:
-        value = normalise_bsn(super().clean(value))
-        validate_bsn(value)
-        return value
+        bsn = normalise_bsn(str(super().clean(value)))
+        validate_bsn(bsn)
+        return bsn
 
 
 class ErasureForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Reden van het wissen"),
-        choices=[("", "---------")] + ErasureReason.choices,
+        choices=[("", "---------"), *ErasureReason.choices],
         error_messages={"required": REASON_REQUIRED},
     )

@@ -14,11 +14,13 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from intake.chart import BarChart, Row, bar_chart
 from intake.instrument import INSTRUMENTS
 from intake.models import Framework
 from minimisation.decide import NO_HELP_NEED
@@ -89,7 +91,7 @@ def _discarded_sql() -> str:
 def overview(start: dt.date, end: dt.date) -> list[FrameworkOverview]:
     """Decisions taken from `start` to `end` (both inclusive), per framework and domain."""
     decisions = DecisionRecord.objects.filter(decided_on__gte=start, decided_on__lte=end)
-    totals = {
+    totals: dict[str, Any] = {
         row["framework"]: row
         for row in decisions.values("framework").annotate(
             intakes=Count("id"), no_help_need=Count("id", filter=Q(outcome=NO_HELP_NEED))
@@ -168,62 +170,28 @@ def as_csv(frameworks: list[FrameworkOverview]) -> str:
     return out.getvalue()
 
 
-# --- Chart (server-rendered SVG; the template draws it, no JavaScript) ----------------
-
-LABEL_WIDTH = 220
-BAR_AREA = 320
-ROW_HEIGHT = 26
-BAR_HEIGHT = 16
-TOP = 8
+# --- Chart (server-rendered SVG, drawn by templates/_bar_chart.svg.html) ---------------
 
 
-@dataclass(frozen=True)
-class ChartBar:
-    label: str
-    y: int
-    text_y: int
-    kept_width: int
-    discarded_x: int
-    discarded_width: int
-    text_x: int
-    kept: int
-    discarded: int
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    label_width: int
-    bars: tuple[ChartBar, ...]
-
-
-def chart(fw: FrameworkOverview, scale_max: int) -> Chart:
+def chart(fw: FrameworkOverview, scale_max: int) -> BarChart:
     """Stacked horizontal bars: kept (dark) then discarded (light), same scale for all."""
-    scale_max = max(scale_max, 1)
-    bars = []
-    for index, row in enumerate(fw.rows):
-        y = TOP + index * ROW_HEIGHT
-        kept_width = round(BAR_AREA * row.kept / scale_max)
-        discarded_width = round(BAR_AREA * row.discarded / scale_max)
-        bars.append(
-            ChartBar(
-                label=row.label,
-                y=y + (ROW_HEIGHT - BAR_HEIGHT) // 2,
-                text_y=y + ROW_HEIGHT // 2 + 5,
-                kept_width=kept_width,
-                discarded_x=LABEL_WIDTH + kept_width,
-                discarded_width=discarded_width,
-                text_x=LABEL_WIDTH + kept_width + discarded_width + 6,
-                kept=row.kept,
-                discarded=row.discarded,
+    return bar_chart(
+        [
+            Row(
+                row.label,
+                [(row.kept, "overview-kept"), (row.discarded, "overview-discarded")],
+                note=f"{row.kept} / {row.discarded}",
+                note_class="zrm-tick",
             )
+            for row in fw.rows
+        ],
+        scale_max=scale_max,
+        html_id=f"grafiek-{fw.framework}",
+        title=_(
+            "Bewaard en vernietigd per domein, %(label)s; de tabel ernaast geeft dezelfde cijfers."
         )
-    return Chart(
-        width=LABEL_WIDTH + BAR_AREA + 90,
-        height=TOP * 2 + len(fw.rows) * ROW_HEIGHT,
-        label_width=LABEL_WIDTH,
-        bars=tuple(bars),
+        % {"label": fw.label},
+        css_class="overview-chart",
     )
 
 

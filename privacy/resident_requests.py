@@ -3,8 +3,8 @@
 Access: everything still stored about one resident, with the rule and retention date of
 each field, and who accessed their data (from the audit log). Correction: only fields
 that are stored (kept), never re-filling a destroyed one. Erasure: through
-minimisation.apply.erase_resident(), the single destroy path, unless a legal retention
-duty blocks it (privacy.stored.rule_blocks_erasure explains which rules do).
+minimisation.destruction.erase_resident(), the single destroy path, unless a legal retention
+duty blocks it (a rule's `blocks_erasure` in minimisation.policy says which rules do).
 
 Reasons are a choice of category, not free text: a free-text reason ("moved in with
 her sister after ...") is itself personal data that would need its own ground and
@@ -14,22 +14,22 @@ audit log records.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, AuditEvent
-from intake.models import DomainAssessment, Intake, Resident
-from minimisation.apply import erase_resident
+from audit.refs import as_uuid
+from intake import services
+from intake.models import Intake, Resident
+from minimisation.destruction import erase_resident
+from minimisation.policy import POLICY
 from privacy.stored import (
     StoredField,
     StoredIntake,
@@ -37,7 +37,7 @@ from privacy.stored import (
     stored_for_resident,
 )
 
-ERASURE_RULE_ID = "AVG-ART17"
+ERASURE_RULE_ID = POLICY.erasure.id
 MAX_RESULTS = 20
 
 
@@ -60,8 +60,9 @@ def find_residents(term: str) -> list[Resident]:
     if not term:
         return []
     found = Resident.objects.matching(term)
-    with contextlib.suppress(ValueError):
-        found = found | Resident.objects.filter(ref=uuid.UUID(term))
+    ref = as_uuid(term)
+    if ref is not None:
+        found = found | Resident.objects.filter(ref=ref)
     return list(found.order_by("name", "pk")[:MAX_RESULTS])
 
 
@@ -94,11 +95,11 @@ def access_history(resident_ref: str) -> list[HistoryRow]:
     ]
 
 
-def access_report(resident: Resident, *, request: HttpRequest, fmt: str) -> AccessReport:
+def access_report(resident: Resident, *, context: AuditContext, fmt: str) -> AccessReport:
     """Audit first, then read: the history the resident gets includes this very report."""
     record(
         Action.EXPORT if fmt == "json" else Action.READ,
-        AuditContext.for_request(request),
+        context,
         obj=resident,
         resident_ref=str(resident.ref),
         detail={"gdpr": "art15", "format": fmt},
@@ -181,20 +182,23 @@ def erasure_blockers(resident: Resident, today: dt.date) -> list[Blocker]:
     blockers: dict[tuple[int, str], Blocker] = {}
     for stored in stored_for_resident(resident):
         for f in stored.blocking(today):
+            until = f.retention_until
+            if until is None:  # blocking() yields dated fields only
+                continue
             key = (stored.intake.pk, f.rule_id)
             current = blockers.get(key)
-            if current is None or f.retention_until > current.retention_until:
+            if current is None or until > current.retention_until:
                 blockers[key] = Blocker(
                     stored.intake.pk,
                     stored.intake.get_framework_display(),
                     f.rule_id,
                     f.legal_basis,
-                    f.retention_until,
+                    until,
                 )
     return sorted(blockers.values(), key=lambda b: (b.intake_id, b.rule_id))
 
 
-def erase(resident: Resident, *, reason: str, request: HttpRequest, today: dt.date) -> int:
+def erase(resident: Resident, *, reason: str, context: AuditContext, today: dt.date) -> int:
     """Erase the resident and every intake, or raise ErasureBlocked (nothing changes)."""
     ErasureReason(reason)  # ValueError for an unknown code: the form lets none through
     ref = str(resident.ref)
@@ -208,11 +212,11 @@ def erase(resident: Resident, *, reason: str, request: HttpRequest, today: dt.da
             resident,
             rule_id=ERASURE_RULE_ID,
             today=today,
-            context=AuditContext.for_request(request),
+            context=context,
         )
         record(
             Action.DISCARD,
-            AuditContext.for_request(request),
+            context,
             object_type="resident",
             resident_ref=ref,
             detail={"gdpr": "art17", "reason": reason, "intakes_destroyed": destroyed},
@@ -222,8 +226,6 @@ def erase(resident: Resident, *, reason: str, request: HttpRequest, today: dt.da
 
 # --- Correction (art. 16) ------------------------------------------------------------
 
-RESIDENT_CORRECTABLE = ("name", "date_of_birth", "bsn", "address", "phone", "email")
-
 
 @dataclass(frozen=True)
 class Correctable:
@@ -232,6 +234,8 @@ class Correctable:
     label: str
     current: Any
     assessment_id: int | None = None
+    intake_id: int | None = None
+    intake_version: int | None = None  # as read with `current`: the correction's version check
 
 
 def correctable_fields(resident: Resident) -> list[Correctable]:
@@ -255,6 +259,8 @@ def correctable_fields(resident: Resident) -> list[Correctable]:
                         f"{f.label} (intake {stored.intake.pk})",
                         getattr(row, name),
                         row.pk,
+                        stored.intake.pk,
+                        stored.intake.version,
                     )
                 )
     return items
@@ -270,34 +276,22 @@ def correct(
     changes: dict[str, Any],
     items: list[Correctable],
     reason: str,
-    request: HttpRequest,
+    context: AuditContext,
 ) -> list[str]:
-    """Write the changed values; audit which fields changed (names only) and why (code)."""
-    CorrectionReason(reason)
+    """Write the changed values through intake.services.correct() (the version check and
+    the audit event are there); raises intake.services.VersionConflict if an intake
+    changed since `items` were read."""
+    CorrectionReason(reason)  # ValueError for an unknown code: the form lets none through
     by_key = {c.key: c for c in items}
-    changed: list[str] = []
-    with transaction.atomic():
-        resident_updates: dict[str, Any] = {}
-        for key, value in changes.items():
-            item = by_key[key]
-            if value == item.current:
-                continue
-            name = item.field.split(".", 1)[1]
-            if item.assessment_id is None:
-                resident_updates[name] = value
-                changed.append(item.field)
-            else:
-                DomainAssessment.objects.filter(pk=item.assessment_id).update(**{name: value})
-                row = DomainAssessment.objects.only("domain").get(pk=item.assessment_id)
-                changed.append(f"{row.domain}:{item.field}")
-        if resident_updates:
-            Resident.objects.filter(pk=resident.pk).update(**resident_updates)
-        if changed:
-            record(
-                Action.UPDATE,
-                AuditContext.for_request(request),
-                obj=resident,
-                resident_ref=str(resident.ref),
-                detail={"gdpr": "art16", "reason": reason, "fields": changed},
-            )
-    return changed
+    corrections = [
+        services.Correction(
+            field=item.field,
+            value=value,
+            assessment_id=item.assessment_id,
+            intake_id=item.intake_id,
+            expected_version=item.intake_version,
+        )
+        for key, value in changes.items()
+        if value != (item := by_key[key]).current
+    ]
+    return services.correct(resident, corrections, reason=reason, context=context)

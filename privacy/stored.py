@@ -4,9 +4,10 @@ One description used by the admin review, the access report (GDPR art. 15) and t
 correction and erasure pages (arts. 16, 17), so all three tell the same story.
 
 A finalised intake stores exactly its KeptField rows (apply() destroyed the rest).
-A draft stores what the caseworker captured, under the draft term (an application
-broken off expires after 42 days): that is what the resident may see, correct or
-have erased too.
+A draft stores what the caseworker captured, under the policy's draft rule (an
+application broken off expires after the draft term): that is what the resident may
+see, correct or have erased too. Every rule's sentence, and whether it blocks erasure,
+comes from the policy (Policy.basis, Rule.blocks_erasure).
 """
 
 from __future__ import annotations
@@ -15,59 +16,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
-from minimisation.decide import SHARED_RULE_ID
+from minimisation.labels import domain_name, field_label
 from minimisation.models import KeptField
-from minimisation.policy import DRAFT_TERM, POLICY, RESIDENT_FIELDS
-from minimisation.presentation import domain_name, field_label
-
-DRAFT_RULE_ID = "CONCEPT"
-DRAFT_BASIS = (
-    "Een intake die nog niet is afgerond is een lopende aanvraag; wordt zij niet binnen "
-    f"{DRAFT_TERM.label()} afgerond, dan wordt alles vernietigd (afgebroken aanvraag, "
-    "Selectielijst gemeenten 2020)."
-)
-SHARED_BASIS = (
-    "Blijft staan: een andere lopende intake van deze inwoner heeft dit gegeven nog nodig; "
-    "die intake bepaalt hoe lang."
-)
-
-# Rules that only say how long the resident can be reached: contact data are no part
-# of the archival record the Selectielijst obliges us to keep (see blocking_rule()).
-NON_ARCHIVAL_SUFFIXES = ("-CONTACT",)
-
-
-def rule_basis(rule_id: str) -> str:
-    if rule_id == DRAFT_RULE_ID:
-        return DRAFT_BASIS
-    if rule_id == SHARED_RULE_ID:
-        return SHARED_BASIS
-    try:
-        return POLICY.rule_by_id(rule_id).legal_basis
-    except KeyError:
-        return ""
-
-
-def rule_blocks_erasure(rule_id: str) -> bool:
-    """Whether a field kept under this rule is under a legal retention duty.
-
-    The framework rules and the refused-application rule carry out the retention
-    terms of the VNG Selectielijst gemeenten 2020 (Archiefwet 1995): the municipality
-    must keep that record, so GDPR art. 17(3)(b) (a legal obligation) blocks erasure
-    until the retention date. Not blocking: a draft (an application the resident may
-    withdraw), a shared field (its other intake decides), and contact data (kept to
-    reach the resident, not part of the archival record).
-    """
-    if rule_id in (DRAFT_RULE_ID, SHARED_RULE_ID):
-        return False
-    try:
-        rule = POLICY.rule_by_id(rule_id)
-    except KeyError:
-        return False
-    return rule.keeps and not rule.id.endswith(NON_ARCHIVAL_SUFFIXES)
+from minimisation.policy import POLICY, RESIDENT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -86,7 +42,7 @@ class StoredField:
 
     @property
     def blocks_erasure(self) -> bool:
-        return rule_blocks_erasure(self.rule_id)
+        return POLICY.blocks_erasure(self.rule_id)
 
 
 @dataclass(frozen=True)
@@ -116,7 +72,7 @@ def display_value(model_field: str, value: Any, domain: str = "") -> str:
     return str(value)
 
 
-def with_stored_data() -> Any:
+def with_stored_data() -> QuerySet[Intake]:
     """Intakes with everything stored_intake() reads, in a constant number of queries."""
     return Intake.objects.select_related(
         "resident", "caseworker", "team", "decision", "previous"
@@ -150,12 +106,18 @@ def _ref_label(name: str, value: Any) -> str:
     if value is None:
         return ""
     if name == "caseworker":
-        return value.get_username()
+        return str(value.get_username())
     if name == "team":
-        return value.name
+        return str(value.name)
     if name == "resident":
         return str(value.ref)
     return f"intake {value.pk}"
+
+
+def draft_kept_until(intake: Intake) -> dt.date:
+    """The last day a draft is kept ("tot en met"): the day before the sweep destroys it."""
+    created = timezone.localdate(intake.created_at)
+    return POLICY.draft_expires_on(created) - dt.timedelta(days=1)
 
 
 def stored_intake(intake: Intake) -> StoredIntake:
@@ -172,14 +134,14 @@ def stored_intake(intake: Intake) -> StoredIntake:
                     label=_label(kept.field, kept.domain, intake),
                     value=_value_of(intake, kept.field, assessments, kept.domain),
                     rule_id=kept.rule_id,
-                    legal_basis=rule_basis(kept.rule_id),
+                    legal_basis=POLICY.basis(kept.rule_id),
                     retention_until=kept.retention_until,
                 )
             )
         return StoredIntake(
             intake, tuple(fields), decision.retention_until, decision.policy_version
         )
-    until = DRAFT_TERM.after(intake.created_at.date())
+    until = draft_kept_until(intake)
     names = [f for f in RESIDENT_FIELDS if getattr(intake.resident, f.split(".", 1)[1])]
     for name in names:
         fields.append(_draft_field(intake, name, "", assessments, until))
@@ -206,8 +168,8 @@ def _draft_field(
         domain=domain,
         label=_label(name, domain, intake),
         value=_value_of(intake, name, assessments, domain),
-        rule_id=DRAFT_RULE_ID,
-        legal_basis=DRAFT_BASIS,
+        rule_id=POLICY.draft.id,
+        legal_basis=POLICY.draft.legal_basis,
         retention_until=until,
     )
 

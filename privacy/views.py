@@ -21,6 +21,7 @@ from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
 from intake.models import Resident
+from intake.services import VersionConflict
 from privacy import overview as ov
 from privacy.forms import CorrectionForm, ErasureForm, PeriodForm, ResidentLookupForm
 from privacy.resident_requests import (
@@ -38,7 +39,8 @@ privacy_officer_only = role_required(PRIVACY_OFFICER, hide=True, no_store=True)
 
 
 def _resident(ref: uuid.UUID) -> Resident:
-    resident = Resident.objects.filter(ref=ref).first()
+    # The URL converter gives a UUID already: no parsing here.
+    resident: Resident | None = Resident.objects.filter(ref=ref).first()
     if resident is None:
         raise Http404
     return resident
@@ -100,10 +102,10 @@ def resident_lookup(request: HttpRequest) -> HttpResponse:
 
 @privacy_officer_only
 @require_GET
-def access_request(request: HttpRequest, ref: str) -> HttpResponse:
+def access_request(request: HttpRequest, ref: uuid.UUID) -> HttpResponse:
     resident = _resident(ref)
     fmt = "json" if request.GET.get("format") == "json" else "html"
-    report = access_report(resident, request=request, fmt=fmt)
+    report = access_report(resident, context=AuditContext.for_request(request), fmt=fmt)
     if fmt == "json":
         response = HttpResponse(
             json.dumps(report_as_json(report), ensure_ascii=False, indent=2),
@@ -123,23 +125,35 @@ def access_request(request: HttpRequest, ref: str) -> HttpResponse:
 
 @privacy_officer_only
 @require_http_methods(["GET", "POST"])
-def correction(request: HttpRequest, ref: str) -> HttpResponse:
+def correction(request: HttpRequest, ref: uuid.UUID) -> HttpResponse:
     resident = _resident(ref)
     items = correctable_fields(resident)
     form = CorrectionForm(request.POST if request.method == "POST" else None, items=items)
     if request.method == "POST" and form.is_valid():
-        changed = correct(
-            resident,
-            changes=form.changes(),
-            items=items,
-            reason=form.cleaned_data["reason"],
-            request=request,
-        )
-        if changed:
-            messages.success(request, _("De correctie is opgeslagen (%d gegevens).") % len(changed))
+        try:
+            changed = correct(
+                resident,
+                changes=form.changes(),
+                items=items,
+                reason=form.cleaned_data["reason"],
+                context=AuditContext.for_request(request),
+            )
+        except VersionConflict:
+            form.add_error(
+                None,
+                _(
+                    "Een intake van deze inwoner is intussen gewijzigd; de correctie is niet "
+                    "opgeslagen. Controleer de gegevens en sla opnieuw op."
+                ),
+            )
         else:
-            messages.info(request, _("Er was niets gewijzigd."))
-        return redirect("privacy:access", ref=resident.ref)
+            if changed:
+                messages.success(
+                    request, _("De correctie is opgeslagen (%d gegevens).") % len(changed)
+                )
+            else:
+                messages.info(request, _("Er was niets gewijzigd."))
+            return redirect("privacy:access", ref=resident.ref)
     return render(
         request,
         "privacy/correction.html",
@@ -150,7 +164,7 @@ def correction(request: HttpRequest, ref: str) -> HttpResponse:
 
 @privacy_officer_only
 @require_http_methods(["GET", "POST"])
-def erasure(request: HttpRequest, ref: str) -> HttpResponse:
+def erasure(request: HttpRequest, ref: uuid.UUID) -> HttpResponse:
     resident = _resident(ref)
     today = timezone.localdate()
     form = ErasureForm(request.POST if request.method == "POST" else None)
@@ -158,7 +172,10 @@ def erasure(request: HttpRequest, ref: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             count = erase(
-                resident, reason=form.cleaned_data["reason"], request=request, today=today
+                resident,
+                reason=form.cleaned_data["reason"],
+                context=AuditContext.for_request(request),
+                today=today,
             )
         except ErasureBlocked as exc:
             blockers = exc.blockers

@@ -2,6 +2,7 @@
 (not skipped) on the other backend; CI runs the suite on both."""
 
 import os
+from collections.abc import Callable
 
 import pytest
 from django.conf import settings
@@ -9,8 +10,13 @@ from django.contrib.auth.models import AbstractUser
 from django.db.backends.signals import connection_created
 from django.test import Client
 
+from intake.models import Intake, Resident
+from tests.factories import Domains, IntakeFactory, ResidentFactory
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 DEMO_PASSWORD = "zrm-demo"
+# make_intake's keywords that belong to the intake; the others are the resident's.
+INTAKE_FIELDS = ("framework", "instrument_version")
 
 
 def _allow_test_flushes_of_the_audit_log(sender: object, connection: object, **kw: object) -> None:
@@ -45,13 +51,16 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 @pytest.fixture
-def demo_users(db: None) -> dict[str, AbstractUser]:
+def demo_users(db: None, settings: object) -> dict[str, AbstractUser]:
     """The README's demo users (without seed_demo's demo intakes), as seed_demo makes them."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
     from accounts.roles import ROLES
     from intake.management.commands.seed_demo import seed_users
+
+    # seed_users hashes five passwords per test; a fast hasher keeps the tests quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     # A transactional test flushes the tables, and with them the role groups that a data
     # migration created; put them back so tests after it find the roles.
@@ -65,7 +74,7 @@ def demo_users(db: None) -> dict[str, AbstractUser]:
 
 
 @pytest.fixture
-def signed_in(demo_users: dict[str, AbstractUser]) -> "callable":
+def signed_in(demo_users: dict[str, AbstractUser]) -> Callable[[str], Client]:
     """signed_in("consulent") -> a test client signed in as that demo user."""
 
     def sign_in(username: str) -> Client:
@@ -74,3 +83,38 @@ def signed_in(demo_users: dict[str, AbstractUser]) -> "callable":
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def make_intake(demo_users: dict[str, AbstractUser]) -> Callable[..., Intake]:
+    """make_intake("consulent2", name=..., domains={"financien": (3, "confirmed", "")})
+    -> a draft of that demo caseworker (default "consulent"), made by tests/factories.py.
+
+    resident: an existing resident (default: a new one, with `resident_fields` such as
+    name=...); previous: the intake this one reassesses (its resident, too).
+    """
+
+    def make(
+        caseworker: str = "consulent",
+        *,
+        resident: Resident | None = None,
+        previous: Intake | None = None,
+        domains: Domains | None = None,
+        **fields: object,
+    ) -> Intake:
+        intake_fields = {
+            k: fields.pop(k) for k in ("framework", "instrument_version") if k in fields
+        }
+        if resident is None:
+            resident = previous.resident if previous is not None else ResidentFactory(**fields)
+        elif fields:
+            raise TypeError(f"resident fields {sorted(fields)} given with an existing resident")
+        return IntakeFactory(
+            caseworker=demo_users[caseworker],
+            resident=resident,
+            previous=previous,
+            domains=domains,
+            **intake_fields,
+        )
+
+    return make

@@ -8,7 +8,6 @@ from django.core.management import call_command
 
 from audit.models import Action, AuditEvent
 from tests.audit.conftest import verify
-from tests.minimisation.conftest import make_intake  # noqa: F401 - the fixture
 from tests.minimisation.test_canary import expired_draft_scenario, finalise_scenario
 
 
@@ -24,7 +23,7 @@ def exports(signed_in) -> str:
 
 
 def test_no_canary_reaches_the_audit_export_after_finalise_and_purge(
-    make_intake,  # noqa: F811
+    make_intake,
     signed_in,
 ) -> None:
     canary, _ = finalise_scenario(make_intake, signed_in)

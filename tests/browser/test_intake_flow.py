@@ -5,8 +5,9 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from intake.capture import create_intake
+from audit.context import AuditContext
 from intake.models import DomainAssessment, Intake, Resident
+from intake.services import create_intake
 from tests.browser.helpers import assert_accessible, nav_link, sign_in
 
 RESIDENT = "Browser Testpersoon"
@@ -96,7 +97,11 @@ def test_the_assessment_form_works_with_the_keyboard_alone(
 ) -> None:
     resident = Resident.objects.create(name="Toets Toetsenbord", date_of_birth=date(1970, 1, 1))
     intake = create_intake(
-        resident, demo_users["consulent"], framework="wmo", instrument_version="zrm2017"
+        resident,
+        demo_users["consulent"],
+        framework="wmo",
+        instrument_version="zrm2017",
+        context=AuditContext.system("test"),
     )
     sign_in(page, "consulent")
     page.goto(f"/intakes/{intake.pk}/bewerken/")

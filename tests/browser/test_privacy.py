@@ -3,15 +3,11 @@
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
 from intake.access import grant_caseworker
 from intake.models import DomainAssessment, Intake, Resident
-from minimisation.apply import apply
-from minimisation.decide import decide
-from minimisation.policy import POLICY
-from minimisation.snapshot import snapshot_of
 from tests.browser.helpers import assert_accessible, nav_link, sign_in
+from tests.factories import finalise_now
 
 
 def finalised_intake(name: str, kept_note: str, discarded_note: str) -> Intake:
@@ -30,8 +26,7 @@ def finalised_intake(name: str, kept_note: str, discarded_note: str) -> Intake:
         intake=intake, domain="justitie", score=3, help_need="none", notes=discarded_note
     )
     grant_caseworker(intake)
-    today = timezone.localdate()
-    apply(decide(snapshot_of(intake, today), POLICY, today))
+    finalise_now(intake)
     return intake
 
 

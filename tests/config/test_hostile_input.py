@@ -15,8 +15,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intake.capture import create_intake
-from intake.models import Intake, Resident
+from intake.models import Intake
+from tests.factories import IntakeFactory
 
 MARK = "QQHOSTILE"  # every generated value carries this, so the log check can find it
 
@@ -88,10 +88,7 @@ def field_names(client: Client, url: str) -> dict[str, list[str]]:
 
 @pytest.fixture
 def draft(demo_users: dict) -> Intake:
-    resident = Resident.objects.create(name="Hostile Test", date_of_birth="1970-01-01")
-    return create_intake(
-        resident, demo_users["consulent"], framework="wmo", instrument_version="zrm2017"
-    )
+    return IntakeFactory(caseworker=demo_users["consulent"], resident__name="Hostile Test")
 
 
 def assert_not_logged(caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture) -> None:

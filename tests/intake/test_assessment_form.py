@@ -21,7 +21,7 @@ def stored(intake, domain: str) -> DomainAssessment:
 
 def test_the_form_has_one_fieldset_per_domain_with_the_dutch_name_as_legend(signed_in, make_intake):
     intake = make_intake()
-    page = signed_in("consulent2").get(url(intake)).content.decode()
+    page = signed_in("consulent").get(url(intake)).content.decode()
     assert page.count('<fieldset id="domein-') == 13
     assert "<legend>Werk &amp; opleiding</legend>" in page
     assert "1 – acute problematiek" in page and "5 – volledig zelfredzaam" in page
@@ -37,7 +37,7 @@ def test_saving_a_draft_stores_scores_and_audits_which_domains_changed(signed_in
         financien=(2, "confirmed", CANARY_NOTE),
         huisvesting=(4, "none", ""),
     )
-    response = signed_in("consulent2").post(url(intake), data)
+    response = signed_in("consulent").post(url(intake), data)
     assert response.status_code == 302 and response["Location"] == url(intake)
     assert (stored(intake, "financien").score, stored(intake, "financien").help_need) == (
         2,
@@ -59,7 +59,7 @@ def test_a_score_outside_1_to_5_or_not_a_number_is_refused_next_to_the_field(
     data = form_data(
         intake, financien=(score, "none", "mijn tekst"), justitie=(3, "none", "blijft")
     )
-    response = signed_in("consulent2").post(url(intake), data)
+    response = signed_in("consulent").post(url(intake), data)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Kies een score van 1 tot en met 5" in page
@@ -71,7 +71,7 @@ def test_a_score_outside_1_to_5_or_not_a_number_is_refused_next_to_the_field(
 def test_confirmed_help_need_on_a_domain_not_discussed_is_refused(signed_in, make_intake):
     intake = make_intake()
     data = form_data(intake, financien=("", "confirmed", ""), huisvesting=(2, "confirmed", ""))
-    page = signed_in("consulent2").post(url(intake), data).content.decode()
+    page = signed_in("consulent").post(url(intake), data).content.decode()
     assert "alleen bevestigd worden in een besproken domein" in page
     assert 'id="id_financien-help_need"' in page
     assert stored(intake, "huisvesting").score is None
@@ -79,9 +79,7 @@ def test_confirmed_help_need_on_a_domain_not_discussed_is_refused(signed_in, mak
 
 def test_an_unknown_help_need_value_is_refused(signed_in, make_intake):
     intake = make_intake()
-    page = signed_in("consulent2").post(
-        url(intake), form_data(intake, financien=(2, "jazeker", ""))
-    )
+    page = signed_in("consulent").post(url(intake), form_data(intake, financien=(2, "jazeker", "")))
     assert "Kies bevestigd, geen of onbekend" in page.content.decode()
 
 
@@ -89,7 +87,7 @@ def test_notes_over_2000_characters_are_refused_and_kept(signed_in, make_intake)
     intake = make_intake()
     long_note = "x" * 2001
     page = (
-        signed_in("consulent2")
+        signed_in("consulent")
         .post(url(intake), form_data(intake, financien=(3, "none", long_note)))
         .content.decode()
     )
@@ -100,7 +98,7 @@ def test_notes_over_2000_characters_are_refused_and_kept(signed_in, make_intake)
 
 def test_notes_of_exactly_2000_characters_are_accepted(signed_in, make_intake):
     intake = make_intake()
-    signed_in("consulent2").post(url(intake), form_data(intake, financien=(3, "none", "y" * 2000)))
+    signed_in("consulent").post(url(intake), form_data(intake, financien=(3, "none", "y" * 2000)))
     assert len(stored(intake, "financien").notes) == 2000
 
 
@@ -109,7 +107,7 @@ def test_notes_on_a_domain_not_discussed_are_refused_because_nothing_is_stored_f
 ):
     intake = make_intake()
     page = (
-        signed_in("consulent2")
+        signed_in("consulent")
         .post(url(intake), form_data(intake, justitie=("", "unknown", CANARY_NOTE)))
         .content.decode()
     )
@@ -124,7 +122,7 @@ def test_a_stale_form_shows_a_conflict_message_keeps_the_input_and_overwrites_no
     intake = make_intake()
     stale = form_data(intake, financien=(1, "confirmed", "uit het oude tabblad"))
     first_tab = form_data(intake, financien=(4, "none", "eerst opgeslagen"))
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     client.post(url(intake), first_tab)
     response = client.post(url(intake), stale)
     page = response.content.decode()
@@ -141,7 +139,7 @@ def test_a_stale_form_shows_a_conflict_message_keeps_the_input_and_overwrites_no
 def test_a_double_submit_saves_once_and_shows_no_conflict(signed_in, make_intake):
     intake = make_intake()
     data = form_data(intake, financien=(3, "unknown", "één keer"))
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     first = client.post(url(intake), data)
     second = client.post(url(intake), data)
     assert first.status_code == second.status_code == 302
@@ -155,12 +153,12 @@ def test_a_missing_or_broken_version_is_a_form_error_not_a_500(signed_in, make_i
     intake = make_intake()
     data = form_data(intake)
     data["version"] = "abc"
-    response = signed_in("consulent2").post(url(intake), data)
+    response = signed_in("consulent").post(url(intake), data)
     assert response.status_code == 200
     assert stored(intake, "financien").score is None
 
 
 def test_each_domain_shows_our_own_description_under_its_legend(signed_in, make_intake):
     intake = make_intake()
-    page = signed_in("consulent2").get(url(intake)).content.decode()
+    page = signed_in("consulent").get(url(intake)).content.decode()
     assert "Inkomen, uitgaven, schulden en het beheer daarvan." in page

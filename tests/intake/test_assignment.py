@@ -1,4 +1,5 @@
-"""Reassignment by the team lead: permissions move in one transaction, and it is audited."""
+"""Reassignment by the team lead (intake.services.reassign): permissions move in one
+transaction, audited in the same transaction."""
 
 from unittest import mock
 
@@ -8,15 +9,21 @@ from django.http import Http404
 from django.test import Client
 from guardian.shortcuts import assign_perm
 
+from audit.context import AuditContext
+from audit.events import append
 from audit.models import Action, AuditEvent
 from intake.access import get_intake_for, get_resident_for
-from intake.assignment import ReassignmentError, eligible_caseworkers, reassign
 from intake.models import IntakeUserObjectPermission
+from intake.services import ReassignmentError, eligible_caseworkers, reassign
 from tests.intake.access_helpers import make_caseworker, make_intake, team
 
 pytestmark = pytest.mark.django_db
 
 CANARY = "Canary Reassign Pietersen"
+
+
+def as_user(user) -> AuditContext:
+    return AuditContext.for_user(user)
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ def test_reassigning_moves_the_permissions_to_the_new_caseworker(
     old, new, lead = demo_users["consulent"], demo_users["consulent2"], demo_users["teamleider"]
     intake = make_intake(old, noord)
 
-    reassign(intake, new, lead)
+    reassign(intake, new, context=as_user(lead))
 
     intake.refresh_from_db()
     assert intake.caseworker == new
@@ -54,7 +61,7 @@ def test_the_old_caseworker_keeps_the_resident_when_they_have_another_intake_of_
     second.save()
     assign_perm("view_resident", old, first.resident)
 
-    reassign(first, demo_users["consulent2"], demo_users["teamleider"])
+    reassign(first, demo_users["consulent2"], context=as_user(demo_users["teamleider"]))
 
     assert get_resident_for(old, first.resident.ref) == first.resident
 
@@ -62,7 +69,7 @@ def test_the_old_caseworker_keeps_the_resident_when_they_have_another_intake_of_
 def test_reassigning_is_audited_without_personal_data(demo_users: dict, noord: Group) -> None:
     intake = make_intake(demo_users["consulent"], noord, name=CANARY)
 
-    reassign(intake, demo_users["consulent2"], demo_users["teamleider"])
+    reassign(intake, demo_users["consulent2"], context=as_user(demo_users["teamleider"]))
 
     event = AuditEvent.objects.get(action=Action.REASSIGN)
     assert event.actor == "teamleider"
@@ -78,11 +85,11 @@ def test_only_a_caseworker_of_the_same_team_can_take_over(demo_users: dict, noor
     outsider = make_caseworker("consulent-zuid", team("Zuid"))
 
     with pytest.raises(ReassignmentError):
-        reassign(intake, outsider, demo_users["teamleider"])
+        reassign(intake, outsider, context=as_user(demo_users["teamleider"]))
     with pytest.raises(ReassignmentError):
-        reassign(intake, demo_users["teamleider"], demo_users["teamleider"])
+        reassign(intake, demo_users["teamleider"], context=as_user(demo_users["teamleider"]))
     with pytest.raises(ReassignmentError):
-        reassign(intake, demo_users["consulent"], demo_users["teamleider"])
+        reassign(intake, demo_users["consulent"], context=as_user(demo_users["teamleider"]))
     assert list(eligible_caseworkers(intake)) == [demo_users["consulent2"]]
 
 
@@ -91,33 +98,39 @@ def test_an_inactive_caseworker_cannot_take_over(demo_users: dict, noord: Group)
     demo_users["consulent2"].is_active = False
     demo_users["consulent2"].save()
     with pytest.raises(ReassignmentError):
-        reassign(intake, demo_users["consulent2"], demo_users["teamleider"])
+        reassign(intake, demo_users["consulent2"], context=as_user(demo_users["teamleider"]))
 
 
 @pytest.mark.parametrize("username", ["consulent", "consulent2", "privacy", "beheer"])
 def test_only_the_team_lead_may_reassign(demo_users: dict, noord: Group, username: str) -> None:
     intake = make_intake(demo_users["consulent"], noord)
     with pytest.raises(ReassignmentError):
-        reassign(intake, demo_users["consulent2"], demo_users[username])
+        reassign(intake, demo_users["consulent2"], context=as_user(demo_users[username]))
     assert not AuditEvent.objects.filter(action=Action.REASSIGN).exists()
 
 
-def test_a_failure_halfway_leaves_the_permissions_as_they_were(
+def test_a_failure_after_the_audit_event_leaves_neither_the_move_nor_the_event(
     demo_users: dict, noord: Group
 ) -> None:
     intake = make_intake(demo_users["consulent"], noord)
     before = set(IntakeUserObjectPermission.objects.values_list("user_id", "permission_id"))
 
+    def append_then_fail(events):
+        append(events)
+        assert AuditEvent.objects.filter(action=Action.REASSIGN).exists()  # it was written
+        raise RuntimeError("disk full")
+
     with (
-        mock.patch("intake.assignment.record", side_effect=RuntimeError("audit down")),
+        mock.patch("intake.services.append", side_effect=append_then_fail),
         pytest.raises(RuntimeError),
     ):
-        reassign(intake, demo_users["consulent2"], demo_users["teamleider"])
+        reassign(intake, demo_users["consulent2"], context=as_user(demo_users["teamleider"]))
 
     after = set(IntakeUserObjectPermission.objects.values_list("user_id", "permission_id"))
     assert after == before
     intake.refresh_from_db()
     assert intake.caseworker == demo_users["consulent"]
+    assert not AuditEvent.objects.filter(action=Action.REASSIGN).exists()
 
 
 # The pages

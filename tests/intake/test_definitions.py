@@ -97,7 +97,7 @@ def test_a_missing_domain_and_bad_json_are_errors(db: None, tmp_path: Path, vali
 
 def test_loaded_definitions_are_shown_beside_the_scores(signed_in, make_intake) -> None:
     intake = make_intake()
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     before = client.get(f"/intakes/{intake.pk}/bewerken/").content.decode()
     assert "Testdefinitie" not in before
     load(FIXTURE)
@@ -115,7 +115,7 @@ def test_definition_texts_are_shown_as_text_never_as_markup_or_template(
     data["domains"]["financien"]["1"] = "<script>x()</script> {{ request.user }} {% now 'Y' %}"
     load_definitions(data)
     intake = make_intake()
-    page = signed_in("consulent2").get(f"/intakes/{intake.pk}/bewerken/").content.decode()
+    page = signed_in("consulent").get(f"/intakes/{intake.pk}/bewerken/").content.decode()
     assert "<script>x()</script>" not in page
     assert "&lt;script&gt;x()&lt;/script&gt;" in page
     assert "&#123;&#123; request.user &#125;&#125;" in page

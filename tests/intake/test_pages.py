@@ -5,10 +5,13 @@ import json
 
 import pytest
 
+from audit.context import AuditContext
 from audit.models import Action, AuditEvent
-from intake.capture import DomainValues, save_assessment
-from intake.models import Intake, IntakeStatus, Resident
+from intake.models import DomainAssessment, Intake, IntakeStatus, Resident
+from intake.services import DomainValues, save_assessment
 from tests.intake.conftest import CANARY_NAME, form_data
+
+TEST_CONTEXT = AuditContext.system("test")
 
 
 def new_resident_post(**overrides: str) -> dict[str, str]:
@@ -33,9 +36,9 @@ def new_resident_post(**overrides: str) -> dict[str, str]:
 def test_the_list_shows_only_the_users_own_intakes_newest_change_first(signed_in, make_intake):
     older = make_intake(name="Oudere Intake")
     newer = make_intake(name="Nieuwere Intake")
-    make_intake("consulent", name="Van Een Ander")
+    make_intake("consulent2", name="Van Een Ander")
     Intake.objects.filter(pk=older.pk).update(updated_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    page = signed_in("consulent2").get("/intakes/").content.decode()
+    page = signed_in("consulent").get("/intakes/").content.decode()
     assert page.index("Nieuwere Intake") < page.index("Oudere Intake")
     assert "Van Een Ander" not in page
     assert newer.resident.name in page
@@ -44,7 +47,7 @@ def test_the_list_shows_only_the_users_own_intakes_newest_change_first(signed_in
 def test_the_list_searches_by_name_or_reference_and_filters(signed_in, make_intake):
     wmo = make_intake(name="Anna Zoekbaar")
     make_intake(name="Bert Anders", framework="jeugdwet")
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     by_name = client.post("/intakes/", {"q": "zoekbaar"}).content.decode()
     assert "Anna Zoekbaar" in by_name and "Bert Anders" not in by_name
     by_ref = client.post("/intakes/", {"q": str(wmo.resident.ref)}).content.decode()
@@ -58,7 +61,7 @@ def test_the_list_searches_by_name_or_reference_and_filters(signed_in, make_inta
 def test_search_terms_are_posted_never_put_in_a_url(signed_in, make_intake):
     make_intake(name="Anna Zoekbaar")
     make_intake(name="Bert Anders")
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     listing = client.get("/intakes/", {"q": "zoekbaar"}).content.decode()
     assert "Bert Anders" in listing  # a search in the query string is ignored
     assert 'id="intake-filter"' in listing and 'method="post"' in listing
@@ -69,7 +72,7 @@ def test_search_results_page_by_posting_the_search_again(signed_in, make_intake)
     for n in range(23):
         make_intake(name=f"Zoek {n:02d}")
     make_intake(name="Niet Gevonden")
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     first = client.post("/intakes/", {"q": "zoek"}).content.decode()
     assert 'form="intake-filter" name="pagina" value="2"' in first
     second = client.post("/intakes/", {"q": "zoek", "pagina": "2"}).content.decode()
@@ -80,7 +83,7 @@ def test_search_results_page_by_posting_the_search_again(signed_in, make_intake)
 def test_the_list_is_paginated(signed_in, make_intake):
     for n in range(22):
         make_intake(name=f"Persoon {n:02d}")
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     first = client.get("/intakes/").content.decode()
     second = client.get("/intakes/", {"pagina": 2}).content.decode()
     assert "Pagina 1 van 2" in first and "Pagina 2 van 2" in second
@@ -90,7 +93,7 @@ def test_the_list_is_paginated(signed_in, make_intake):
 
 def test_a_search_is_audited_without_the_search_term(signed_in, make_intake):
     make_intake(name=CANARY_NAME)
-    signed_in("consulent2").post("/intakes/", {"q": CANARY_NAME, "status": "draft"})
+    signed_in("consulent").post("/intakes/", {"q": CANARY_NAME, "status": "draft"})
     event = AuditEvent.objects.filter(action=Action.SEARCH).latest("id")
     assert event.detail["searched"] is True
     assert event.detail["filters"] == ["status"]
@@ -98,24 +101,28 @@ def test_a_search_is_audited_without_the_search_term(signed_in, make_intake):
 
 
 def test_an_invalid_filter_value_is_not_a_500(signed_in):
-    response = signed_in("consulent2").post("/intakes/", {"status": "<script>", "pagina": "x"})
+    response = signed_in("consulent").post("/intakes/", {"status": "<script>", "pagina": "x"})
     assert response.status_code == 200
-    assert "<script>" not in response.content.decode().split("<main")[1]
+    main = response.content.decode().split("<main")[1]
+    assert "<script>" not in main
+    # The invalid choice is marked for assistive technology and tied to its message.
+    assert 'aria-invalid="true"' in main and 'aria-describedby="id_status_error"' in main
+    assert 'id="id_status_error"' in main
 
 
 # --- Nieuwe intake -------------------------------------------------------------------
 
 
 def test_a_caseworker_creates_a_resident_and_an_intake(signed_in, demo_users):
-    response = signed_in("consulent2").post("/intakes/nieuw/", new_resident_post())
+    response = signed_in("consulent").post("/intakes/nieuw/", new_resident_post())
     intake = Intake.objects.get(resident__name=CANARY_NAME)
     assert response.status_code == 302
     assert response["Location"] == f"/intakes/{intake.pk}/bewerken/"
-    assert intake.caseworker == demo_users["consulent2"]
+    assert intake.caseworker == demo_users["consulent"]
     assert intake.team.name == "Team Noord"
     assert intake.assessments.count() == 13
     assert all(a.score is None for a in intake.assessments.all())
-    assert demo_users["consulent2"].has_perm("change_intake", intake)
+    assert demo_users["consulent"].has_perm("change_intake", intake)
     actions = list(
         AuditEvent.objects.filter(action=Action.CREATE).values_list("object_type", flat=True)
     )
@@ -124,7 +131,7 @@ def test_a_caseworker_creates_a_resident_and_an_intake(signed_in, demo_users):
 
 
 def test_a_double_submitted_new_intake_form_creates_one_intake(signed_in):
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     first = client.post("/intakes/nieuw/", new_resident_post())
     second = client.post("/intakes/nieuw/", new_resident_post())
     assert Intake.objects.filter(resident__name=CANARY_NAME).count() == 1
@@ -144,7 +151,7 @@ def test_a_double_submitted_new_intake_form_creates_one_intake(signed_in):
 def test_bad_resident_input_gets_a_dutch_message_and_keeps_the_input(
     signed_in, field, value, message
 ):
-    response = signed_in("consulent2").post("/intakes/nieuw/", new_resident_post(**{field: value}))
+    response = signed_in("consulent").post("/intakes/nieuw/", new_resident_post(**{field: value}))
     page = response.content.decode()
     assert response.status_code == 200
     assert message in page
@@ -155,14 +162,14 @@ def test_bad_resident_input_gets_a_dutch_message_and_keeps_the_input(
 
 
 def test_an_eight_digit_bsn_is_stored_with_a_leading_zero(signed_in):
-    signed_in("consulent2").post("/intakes/nieuw/", new_resident_post(bsn="12345672"))
+    signed_in("consulent").post("/intakes/nieuw/", new_resident_post(bsn="12345672"))
     assert Resident.objects.get(name=CANARY_NAME).bsn == "012345672"
 
 
 def test_a_caseworker_finds_only_residents_they_may_see(signed_in, make_intake):
-    own = make_intake(name="Eigen Inwoner")
-    make_intake("consulent", name="Eigen Ander")
-    client = signed_in("consulent2")
+    own = make_intake(name="Eigen Inwoner", date_of_birth=dt.date(1970, 1, 2))
+    make_intake("consulent2", name="Eigen Ander")
+    client = signed_in("consulent")
     page = client.post("/intakes/nieuw/", {"q": "eigen", "zoek": "Zoeken"}).content.decode()
     assert "Eigen Inwoner" in page and "Eigen Ander" not in page
     by_birth_date = client.post(
@@ -177,7 +184,7 @@ def test_a_caseworker_finds_only_residents_they_may_see(signed_in, make_intake):
 
 def test_a_caseworker_starts_an_intake_for_a_found_resident(signed_in, make_intake):
     earlier = make_intake(name="Bekende Inwoner")
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     chosen = client.get("/intakes/nieuw/", {"inwoner": str(earlier.resident.ref)})
     assert "Bekende Inwoner" in chosen.content.decode()
     client.post(
@@ -195,8 +202,8 @@ def test_a_caseworker_starts_an_intake_for_a_found_resident(signed_in, make_inta
 
 
 def test_a_foreign_resident_reference_is_a_404(signed_in, make_intake):
-    other = make_intake("consulent")
-    client = signed_in("consulent2")
+    other = make_intake("consulent2")
+    client = signed_in("consulent")
     assert client.get("/intakes/nieuw/", {"inwoner": str(other.resident.ref)}).status_code == 404
     assert client.get("/intakes/nieuw/", {"inwoner": "geen-uuid"}).status_code == 404
 
@@ -214,8 +221,9 @@ def test_the_detail_page_shows_the_profile_as_svg_and_table_and_is_audited(signe
         intake,
         1,
         {"financien": DomainValues(2, "confirmed", ""), "justitie": DomainValues(5, "none", "")},
+        context=TEST_CONTEXT,
     )
-    page = signed_in("consulent2").get(f"/intakes/{intake.pk}/").content.decode()
+    page = signed_in("consulent").get(f"/intakes/{intake.pk}/").content.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in page
     assert 'class="zrm-bar zrm-score-2"' in page
     assert "2 – niet zelfredzaam" in page
@@ -227,8 +235,13 @@ def test_the_detail_page_shows_the_profile_as_svg_and_table_and_is_audited(signe
 
 def test_html_in_notes_is_shown_escaped(signed_in, make_intake):
     intake = make_intake()
-    save_assessment(intake, 1, {"financien": DomainValues(3, "none", "<script>alert(1)</script>")})
-    client = signed_in("consulent2")
+    save_assessment(
+        intake,
+        1,
+        {"financien": DomainValues(3, "none", "<script>alert(1)</script>")},
+        context=TEST_CONTEXT,
+    )
+    client = signed_in("consulent")
     for url in (f"/intakes/{intake.pk}/", f"/intakes/{intake.pk}/bewerken/"):
         page = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in page
@@ -237,15 +250,15 @@ def test_html_in_notes_is_shown_escaped(signed_in, make_intake):
 
 def test_nieuwe_meting_creates_a_linked_draft_once_and_shows_the_change(signed_in, make_intake):
     first = make_intake()
-    save_assessment(first, 1, {"financien": DomainValues(2, "confirmed", "")})
+    save_assessment(first, 1, {"financien": DomainValues(2, "confirmed", "")}, context=TEST_CONTEXT)
     Intake.objects.filter(pk=first.pk).update(status=IntakeStatus.FINALISED)
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     response = client.post(f"/intakes/{first.pk}/nieuwe-meting/")
     again = client.post(f"/intakes/{first.pk}/nieuwe-meting/")
     second = Intake.objects.get(previous=first)
     assert response["Location"] == again["Location"] == f"/intakes/{second.pk}/bewerken/"
     assert second.resident == first.resident and second.is_draft
-    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")})
+    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")}, context=TEST_CONTEXT)
     page = client.get(f"/intakes/{second.pk}/").content.decode()
     assert "Vorige meting" in page
     assert "+2" in page
@@ -254,25 +267,42 @@ def test_nieuwe_meting_creates_a_linked_draft_once_and_shows_the_change(signed_i
 def test_a_finalised_intake_is_read_only(signed_in, make_intake):
     intake = make_intake()
     Intake.objects.filter(pk=intake.pk).update(status=IntakeStatus.FINALISED)
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     response = client.get(f"/intakes/{intake.pk}/bewerken/")
     assert response.status_code == 302 and response["Location"] == f"/intakes/{intake.pk}/"
-    posted = client.post(f"/intakes/{intake.pk}/bewerken/", form_data(intake))
-    assert posted.status_code == 302
     detail = client.get(f"/intakes/{intake.pk}/").content.decode()
     assert "kan niet meer worden gewijzigd" in detail
     assert f"/intakes/{intake.pk}/bewerken/" not in detail
 
 
+def test_a_save_after_the_intake_was_finalised_says_so_and_keeps_the_typed_input(
+    signed_in, make_intake
+):
+    intake = make_intake()
+    client = signed_in("consulent")
+    opened = form_data(intake, financien=(3, "none", "GETYPT-NA-AFRONDEN"))
+    Intake.objects.filter(pk=intake.pk).update(status=IntakeStatus.FINALISED, version=2)
+
+    response = client.post(f"/intakes/{intake.pk}/bewerken/", opened)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Deze intake is intussen afgerond; uw wijzigingen zijn niet opgeslagen." in page
+    assert "heeft deze intake intussen opgeslagen" not in page  # not a plain conflict
+    assert "GETYPT-NA-AFRONDEN" in page
+    assert DomainAssessment.objects.get(intake=intake, domain="financien").score is None
+    assert not AuditEvent.objects.filter(action=Action.UPDATE).exists()
+
+
 @pytest.mark.parametrize("suffix", ["", "bewerken/"])
 @pytest.mark.parametrize("pk", ["999999", "abc", "-1"])
 def test_an_unknown_intake_id_is_a_404(signed_in, pk, suffix):
-    assert signed_in("consulent2").get(f"/intakes/{pk}/{suffix}").status_code == 404
+    assert signed_in("consulent").get(f"/intakes/{pk}/{suffix}").status_code == 404
 
 
 def test_another_caseworkers_intake_is_a_404_everywhere(signed_in, make_intake):
-    foreign = make_intake("consulent")
-    client = signed_in("consulent2")
+    foreign = make_intake("consulent2")
+    client = signed_in("consulent")
     assert client.get(f"/intakes/{foreign.pk}/").status_code == 404
     assert client.get(f"/intakes/{foreign.pk}/bewerken/").status_code == 404
     assert client.post(f"/intakes/{foreign.pk}/bewerken/", form_data(foreign)).status_code == 404
@@ -284,13 +314,13 @@ def test_signed_out_users_are_sent_to_the_sign_in_page(client, db):
 
 
 def test_the_navigation_links_to_the_intake_pages_for_a_caseworker(signed_in):
-    page = signed_in("consulent").get("/").content.decode()
+    page = signed_in("consulent2").get("/").content.decode()
     assert 'href="/intakes/"' in page and 'href="/intakes/nieuw/"' in page
     assert 'href="/intakes/nieuw/"' not in signed_in("teamleider").get("/").content.decode()
 
 
 def test_an_unknown_intake_gets_a_dutch_not_found_page(signed_in):
-    response = signed_in("consulent2").get("/intakes/424242/")
+    response = signed_in("consulent").get("/intakes/424242/")
     assert response.status_code == 404
     assert "Niet gevonden" in response.content.decode()
 

@@ -3,7 +3,10 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from intake.capture import DomainValues, save_assessment
+from audit.context import AuditContext
+from intake.services import DomainValues, save_assessment
+
+TEST_CONTEXT = AuditContext.system("test")
 
 
 def queries(client, url: str, data: dict | None = None) -> int:
@@ -17,7 +20,7 @@ def queries(client, url: str, data: dict | None = None) -> int:
 
 
 def test_the_list_page_queries_do_not_grow_with_the_number_of_intakes(signed_in, make_intake):
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     for n in range(2):
         make_intake(name=f"Klein {n}")
     small = queries(client, "/intakes/")
@@ -29,7 +32,7 @@ def test_the_list_page_queries_do_not_grow_with_the_number_of_intakes(signed_in,
 
 
 def test_the_form_page_queries_do_not_grow_with_the_number_of_domains(signed_in, make_intake):
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     eleven = make_intake(instrument_version="zrm2013")
     thirteen = make_intake(instrument_version="zrm2017")
     for n in range(10):
@@ -40,14 +43,17 @@ def test_the_form_page_queries_do_not_grow_with_the_number_of_domains(signed_in,
 
 
 def test_the_detail_page_queries_do_not_grow_with_domains_or_reassessments(signed_in, make_intake):
-    client = signed_in("consulent2")
+    client = signed_in("consulent")
     eleven = make_intake(instrument_version="zrm2013")
     first = make_intake(instrument_version="zrm2017")
     save_assessment(
-        first, 1, {c: DomainValues(3, "none", "") for c in first.instrument.domain_codes}
+        first,
+        1,
+        {c: DomainValues(3, "none", "") for c in first.instrument.domain_codes},
+        context=TEST_CONTEXT,
     )
     second = make_intake(previous=first)
-    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")})
+    save_assessment(second, 1, {"financien": DomainValues(4, "none", "")}, context=TEST_CONTEXT)
     for _ in range(5):
         make_intake(previous=second)
     baseline = queries(client, f"/intakes/{eleven.pk}/")

@@ -15,11 +15,11 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import connection
-from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent
 from intake.models import Intake, IntakeStatus
+from tests.minimisation.conftest import preview_form, preview_url
 
 PG_DUMP = "/usr/bin/pg_dump"
 
@@ -38,10 +38,7 @@ class Canaries:
 
 
 def finalise_through_the_pages(client, intake):
-    assert client.get(reverse("minimisation:preview", args=[intake.pk])).status_code == 200
-    response = client.post(
-        reverse("minimisation:preview", args=[intake.pk]), {"version": intake.version}
-    )
+    response = client.post(preview_url(intake), preview_form(client, intake))
     assert response.status_code == 302
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.FINALISED
@@ -93,7 +90,7 @@ def expired_draft_scenario(make_intake, signed_in):
     control = f"BEWAARD{canary.tag}"
     keeper = make_intake(domains={"financien": (2, "confirmed", control)})
     client = signed_in("consulent")
-    client.get(reverse("minimisation:preview", args=[draft.pk]))  # leaves a session behind
+    client.get(preview_url(draft))  # leaves a session behind
     Intake.objects.filter(pk=draft.pk).update(created_at=timezone.now() - dt.timedelta(days=43))
     finalise_through_the_pages(client, keeper)
     call_command("purge", stdout=open("/dev/null", "w"))  # noqa: SIM115

@@ -215,3 +215,17 @@ def test_a_confirmed_need_only_in_a_domain_the_framework_never_keeps_is_no_help_
     assert decision.outcome == NO_HELP_NEED
     assert decision.unserved_domains == ("justitie",)
     assert not any(f.keep for f in decision.fields if f.field in RESIDENT_FIELDS)
+
+
+def test_the_digest_changes_with_what_the_decision_says():
+    domains = [DomainSnapshot("financien", 4, "none", True)]
+    alone = decide(snapshot(domains=domains), POLICY, TODAY)
+    # Control: deciding again on the same facts gives the same digest (no clock, no salt),
+    # so the differences below come from the decision.
+    assert decide(snapshot(domains=domains), POLICY, TODAY).digest == alone.digest
+    shared = decide(snapshot(domains=domains, elsewhere={"resident.name"}), POLICY, TODAY)
+    assert shared.digest != alone.digest  # the name kept as shared instead of discarded
+    later = decide(snapshot(domains=domains), POLICY, TODAY + dt.timedelta(days=1))
+    assert later.digest != alone.digest  # other retention dates
+    helped = [DomainSnapshot("financien", 2, "confirmed", True)]
+    assert decide(snapshot(domains=helped), POLICY, TODAY).digest != alone.digest

@@ -1,4 +1,4 @@
-"""destroy_intakes() deletes with explicit statements instead of Django's delete collector.
+"""destroy_intakes() deletes table by table instead of through Django's delete collector.
 
 These tests hold it to the collector: the same rows deleted (guardian permissions,
 decision records, orphaned residents, a reassessment's reference), nothing else, and the
@@ -16,7 +16,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from audit.events import record_many
+from audit.context import AuditContext
+from audit.events import Event, append
 from audit.models import Action, AuditEvent
 from intake.access import VIEW_INTAKE, VIEW_RESIDENT
 from intake.models import (
@@ -28,23 +29,26 @@ from intake.models import (
     ResidentGroupObjectPermission,
     ResidentUserObjectPermission,
 )
-from minimisation import apply as apply_module
 from minimisation import sweep as sweep_module
-from minimisation.apply import Destroyed, _release_fields_not_needed, apply
-from minimisation.decide import decide
+from minimisation.destruction import (
+    INTAKE_DEPENDENTS,
+    RESIDENT_DEPENDENTS,
+    Destroyed,
+    release_fields_not_needed,
+)
 from minimisation.models import DecisionRecord, KeptField
-from minimisation.policy import POLICY
-from minimisation.snapshot import snapshot_of
 from tests.audit.conftest import verify
+from tests.factories import finalise_now
 
 NOW = timezone.now()
 TODAY = timezone.localdate(NOW)
 
 
 def collector_destroy_intakes(
-    intakes: list[Intake], *, rule_id: str, today: dt.date, actor: Any = None
+    intakes: list[Intake], *, rule_id: str, today: dt.date, context: AuditContext
 ) -> list[Destroyed]:
-    """The reference: destroy_intakes() before the explicit deletes (commit 2822201)."""
+    """The reference: destroy_intakes() before the explicit deletes (commit 2822201), with
+    Django's collector doing every delete."""
     intakes = sorted(intakes, key=lambda i: i.pk)
     intake_ids = [i.pk for i in intakes]
     residents = {
@@ -71,7 +75,7 @@ def collector_destroy_intakes(
         ResidentGroupObjectPermission.objects.filter(content_object_id__in=unused).delete()
         Resident.objects.filter(pk__in=unused).delete()
     for resident_id in sorted(still_used):
-        _release_fields_not_needed(resident_id, today)
+        release_fields_not_needed(resident_id, today)
     last_of_resident = {i.resident_id: i.pk for i in intakes}
     destroyed, events = [], []
     for intake in intakes:
@@ -82,31 +86,26 @@ def collector_destroy_intakes(
         resident_ref = str(residents[intake.resident_id].ref)
         count = assessments.get(intake.pk, 0)
         events.append(
-            {
-                "action": Action.DISCARD,
-                "actor": actor,
-                "resident_ref": resident_ref,
-                "purpose": intake.framework,
-                "detail": {
+            Event(
+                action=Action.DISCARD,
+                context=context,
+                resident_ref=resident_ref,
+                purpose=intake.framework,
+                detail={
                     "intake": intake.pk,
                     "rule": rule_id,
                     "assessments_deleted": count,
                     "resident_deleted": resident_deleted,
                 },
-            }
+            )
         )
         destroyed.append(Destroyed(intake.pk, resident_ref, count, resident_deleted))
-    record_many(events)
+    append(events)
     return destroyed
 
 
 def age(obj: models.Model, days: int) -> None:
     type(obj).objects.filter(pk=obj.pk).update(created_at=NOW - dt.timedelta(days=days))
-
-
-def finalise(intake: Intake) -> DecisionRecord:
-    intake.refresh_from_db()
-    return apply(decide(snapshot_of(intake, TODAY), POLICY, TODAY))
 
 
 def database() -> dict[str, list[dict[str, Any]]]:
@@ -145,8 +144,8 @@ def estate(make_intake, demo_users) -> dict[str, Any]:
     assign_perm(VIEW_RESIDENT, team, neighbour.resident)
     helped = make_intake(domains={"financien": (2, "confirmed", "x")})  # past retention
     refused = make_intake(resident=helped.resident, domains={"financien": (4, "none", "")})
-    finalise(helped)
-    kept = finalise(refused)  # keeps resident fields for `helped`'s sake (GEDEELD)
+    finalise_now(helped, TODAY)
+    kept = finalise_now(refused, TODAY)  # keeps resident fields for `helped`'s sake (GEDEELD)
     DecisionRecord.objects.filter(intake=helped).update(retention_until=TODAY - dt.timedelta(1))
     for intake in (alone, pair_first, pair_second, shared):
         age(intake, 60)
@@ -200,9 +199,13 @@ def test_the_sweep_deletes_the_same_rows_and_writes_the_same_events_as_the_colle
     assert not ResidentGroupObjectPermission.objects.filter(content_object_id__in=gone).exists()
     neighbour = estate["neighbour"]
     assert Intake.objects.filter(pk=neighbour.pk).exists()
-    assert DomainAssessment.objects.filter(intake=neighbour).count() == 2
+    # Untouched: every row of its instrument plus the one of a domain it does not know.
+    assert DomainAssessment.objects.filter(intake=neighbour).count() == (
+        len(neighbour.instrument.domain_codes) + 1
+    )
     assert IntakeUserObjectPermission.objects.filter(content_object=neighbour).count() == 2
-    assert IntakeGroupObjectPermission.objects.filter(content_object=neighbour).count() == 1
+    # The team leads' row (as every intake has) and team-test's.
+    assert IntakeGroupObjectPermission.objects.filter(content_object=neighbour).count() == 2
     assert Resident.objects.get(pk=neighbour.resident_id).name == "Buur Blijft"
     assert ResidentGroupObjectPermission.objects.filter(
         content_object_id=neighbour.resident_id
@@ -223,15 +226,18 @@ def test_every_relation_to_an_intake_or_a_resident_is_one_destroy_intakes_handle
     def relations(model: type[models.Model]) -> set[tuple[type[models.Model], str]]:
         return {(rel.related_model, rel.field.name) for rel in model._meta.related_objects}
 
-    handled = {(model, field) for model, field in apply_module._INTAKE_ROWS if field != "id"}
+    def direct(dependents) -> set[tuple[type[models.Model], str]]:
+        return {(d.model, d.via) for d in dependents if "__" not in d.via}
+
+    assert relations(Intake) == direct(INTAKE_DEPENDENTS)
     # A reassessment's `previous` is set to NULL, not deleted.
-    assert relations(Intake) == handled | {(Intake, "previous")}
+    assert [d.via for d in INTAKE_DEPENDENTS if d.set_null] == ["previous"]
     # An intake refers to its resident: the resident goes once no intake is left.
-    handled = {(model, field) for model, field in apply_module._RESIDENT_ROWS if field != "id"}
-    assert relations(Resident) == handled | {(Intake, "resident")}
-    # Kept fields go through their decision record, in a statement of their own.
+    assert relations(Resident) == direct(RESIDENT_DEPENDENTS) | {(Intake, "resident")}
+    # Kept fields go through their decision record, before it.
     assert relations(DecisionRecord) == {(KeptField, "decision")}
-    assert relations(KeptField) == set()
-    for model, _field in (*apply_module._INTAKE_ROWS, *apply_module._RESIDENT_ROWS):
-        if model not in (Intake, Resident, DecisionRecord):
-            assert relations(model) == set(), model
+    vias = [(d.model, d.via) for d in INTAKE_DEPENDENTS]
+    assert vias.index((KeptField, "decision__intake")) < vias.index((DecisionRecord, "intake"))
+    for dependent in (*INTAKE_DEPENDENTS, *RESIDENT_DEPENDENTS):
+        if dependent.model not in (Intake, DecisionRecord):
+            assert relations(dependent.model) == set(), dependent.model

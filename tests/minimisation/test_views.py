@@ -2,12 +2,10 @@ import pytest
 from django.urls import reverse
 
 from audit.models import Action, AuditEvent
-from intake.models import DomainAssessment, IntakeStatus
+from intake.models import DomainAssessment, IntakeStatus, Resident
 from minimisation.models import DecisionRecord
-
-
-def preview_url(intake):
-    return reverse("minimisation:preview", args=[intake.pk])
+from tests.factories import finalise_now
+from tests.minimisation.conftest import preview_form, preview_url
 
 
 @pytest.mark.django_db
@@ -30,7 +28,7 @@ def test_the_preview_shows_per_domain_keep_or_discard_with_the_reason(make_intak
 def test_confirming_finalises_and_shows_the_decision(make_intake, signed_in):
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
     client = signed_in("consulent")
-    response = client.post(preview_url(intake), {"version": intake.version}, follow=True)
+    response = client.post(preview_url(intake), preview_form(client, intake), follow=True)
     assert response.redirect_chain[-1][0] == reverse("minimisation:decision", args=[intake.pk])
     assert "De intake is afgerond" in response.content.decode()
     assert DecisionRecord.objects.filter(intake=intake).count() == 1
@@ -40,8 +38,9 @@ def test_confirming_finalises_and_shows_the_decision(make_intake, signed_in):
 def test_finalising_twice_shows_a_message_and_keeps_one_decision(make_intake, signed_in):
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
     client = signed_in("consulent")
-    client.post(preview_url(intake), {"version": intake.version})
-    response = client.post(preview_url(intake), {"version": intake.version}, follow=True)
+    form = preview_form(client, intake)
+    client.post(preview_url(intake), form)
+    response = client.post(preview_url(intake), form, follow=True)
     assert "al afgerond" in response.content.decode()
     assert DecisionRecord.objects.filter(intake=intake).count() == 1
 
@@ -51,7 +50,8 @@ def test_someone_elses_intake_is_a_404_for_preview_and_finalise(make_intake, sig
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
     client = signed_in("consulent2")
     assert client.get(preview_url(intake)).status_code == 404
-    assert client.post(preview_url(intake), {"version": intake.version}).status_code == 404
+    digest = preview_form(signed_in("consulent"), intake)["digest"]
+    assert client.post(preview_url(intake), {"digest": digest}).status_code == 404
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.DRAFT
 
@@ -61,27 +61,43 @@ def test_a_confirmed_need_without_score_is_explained_and_nothing_is_done(make_in
     intake = make_intake(
         domains={"financien": (2, "confirmed", "x"), "justitie": (None, "confirmed", "y")}
     )
+    rows = DomainAssessment.objects.filter(intake=intake).count()
     client = signed_in("consulent")
     page = client.get(preview_url(intake)).content.decode()
     assert "zonder score" in page
     assert "Domein: Justitie" in page
     assert "Afronden en de rest vernietigen" not in page
-    response = client.post(preview_url(intake), {"version": intake.version}, follow=True)
+    response = client.post(preview_url(intake), {"digest": ""}, follow=True)
     assert "zonder score" in response.content.decode()
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.DRAFT
-    assert DomainAssessment.objects.filter(intake=intake).count() == 2
+    assert DomainAssessment.objects.filter(intake=intake).count() == rows
 
 
 @pytest.mark.django_db
-def test_a_stale_preview_is_refused_with_a_message(make_intake, signed_in):
-    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
-    response = signed_in("consulent").post(
-        preview_url(intake), {"version": intake.version + 7}, follow=True
-    )
+@pytest.mark.parametrize("posted", [{}, {"digest": ""}, {"digest": "0" * 64}, {"digest": "é"}])
+def test_a_missing_or_forged_digest_is_refused_with_a_message(make_intake, signed_in, posted):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x"), "werk": (3, "none", "y")})
+    rows = DomainAssessment.objects.filter(intake=intake).count()
+    client = signed_in("consulent")
+    response = client.post(preview_url(intake), posted, follow=True)
+    assert response.status_code == 200
     assert "gewijzigd sinds het voorbeeld" in response.content.decode()
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.DRAFT
+    assert DomainAssessment.objects.filter(intake=intake).count() == rows
+
+
+@pytest.mark.django_db
+def test_a_change_to_the_intake_after_the_preview_is_refused(make_intake, signed_in):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x")})
+    client = signed_in("consulent")
+    form = preview_form(client, intake)
+    DomainAssessment.objects.create(intake=intake, domain="werk", score=3, notes="later")
+    rows = DomainAssessment.objects.filter(intake=intake).count()
+    response = client.post(preview_url(intake), form, follow=True)
+    assert "gewijzigd sinds het voorbeeld" in response.content.decode()
+    assert DomainAssessment.objects.filter(intake=intake).count() == rows
 
 
 @pytest.mark.django_db
@@ -120,14 +136,7 @@ def test_the_admin_shows_decisions_read_only_with_their_ground(make_intake, sign
     # The review admin is the privacy officer's (a superuser without the role sees nothing).
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
     client = signed_in("privacy")
-    from django.utils import timezone
-
-    from minimisation.apply import apply
-    from minimisation.decide import decide
-    from minimisation.policy import POLICY
-    from minimisation.snapshot import snapshot_of
-
-    record = apply(decide(snapshot_of(intake, timezone.localdate()), POLICY, timezone.localdate()))
+    record = finalise_now(intake)
     page = client.get(f"/beheer/minimisation/decisionrecord/{record.pk}/change/")
     assert page.status_code == 200
     assert "WMO-DOMEIN" in page.content.decode()
@@ -141,5 +150,25 @@ def test_a_domain_the_instrument_does_not_know_is_shown_and_destroyed(make_intak
     )
     client = signed_in("consulent")
     assert 'data-testid="domain-dagbesteding"' in client.get(preview_url(intake)).content.decode()
-    client.post(preview_url(intake), {"version": intake.version})
+    client.post(preview_url(intake), preview_form(client, intake))
     assert not DomainAssessment.objects.filter(intake=intake, domain="dagbesteding").exists()
+
+
+@pytest.mark.django_db
+def test_finalising_refuses_when_what_the_preview_showed_no_longer_holds(make_intake, signed_in):
+    # The name stays only because another draft of the same resident still needs it.
+    intake = make_intake(domains={"financien": (4, "none", "")})
+    other = make_intake(resident=intake.resident, framework="schuldhulp")
+    client = signed_in("consulent")
+    assert "GEDEELD" in client.get(preview_url(intake)).content.decode()
+    form = preview_form(client, intake)
+    other.delete()  # the other intake disappears between preview and finalise
+    response = client.post(preview_url(intake), form, follow=True)
+    assert "gewijzigd sinds het voorbeeld" in response.content.decode()
+    assert Resident.objects.get(pk=intake.resident_id).name == intake.resident.name
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+    # Positive control: a fresh preview (the name now discarded) finalises.
+    response = client.post(preview_url(intake), preview_form(client, intake), follow=True)
+    assert "De intake is afgerond" in response.content.decode()
+    assert Resident.objects.get(pk=intake.resident_id).name == ""

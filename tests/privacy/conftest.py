@@ -1,52 +1,31 @@
-"""Fixtures for the privacy officer's pages: finalised intakes with canary values."""
+"""Fixtures for the privacy officer's pages: a finalised intake with canary values."""
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import AbstractUser
-from django.utils import timezone
 
-from intake.models import Intake
-from minimisation.apply import apply
-from minimisation.decide import decide
-from minimisation.policy import POLICY
-from minimisation.snapshot import snapshot_of
-
-# Pulled in so the fast hasher applies here too.
-from tests.minimisation.conftest import (
-    create_intake,
-    fast_password_hashing,  # noqa: F401
-)
-
-
-def finalise(intake: Intake, actor: AbstractUser | None = None, today: dt.date | None = None):
-    today = today or timezone.localdate()
-    return apply(decide(snapshot_of(intake, today), POLICY, today), actor=actor)
+from audit.context import AuditContext
+from tests.factories import finalise_now
 
 
 @pytest.fixture
-def make_intake(demo_users: dict[str, AbstractUser]) -> Callable[..., Intake]:
-    def make(caseworker: str = "consulent", **kwargs: object) -> Intake:
-        return create_intake(demo_users[caseworker], **kwargs)
-
-    return make
-
-
-@pytest.fixture
-def canary_intake(make_intake, demo_users) -> dict:
+def canary_intake(make_intake, demo_users: dict[str, AbstractUser]) -> dict:
     """A Wmo intake: Financiën confirmed (kept, with notes), Justitie and Huisvesting
-    discarded (never kept under the Wmo / no help need), Werk not discussed."""
+    discarded (never kept under the Wmo / no help need), the other domains not discussed."""
     intake = make_intake(
         name="KANARIE-NAAM-BEWAARD",
         address="KANARIE-ADRES-BEWAARD",
+        bsn="123456782",
+        date_of_birth=dt.date(1980, 2, 29),
         domains={
             "financien": (2, "confirmed", "KANARIE-FIN-BEWAARD"),
             "justitie": (2, "confirmed", "KANARIE-JUSTITIE-WEG"),
             "huisvesting": (4, "none", "KANARIE-HUIS-WEG"),
         },
     )
-    record = finalise(intake, actor=demo_users["consulent"])
+    caseworker = demo_users["consulent"]
+    record = finalise_now(intake, context=AuditContext.for_user(caseworker), decided_by=caseworker)
     return {
         "intake": intake,
         "resident": intake.resident,

@@ -1,6 +1,9 @@
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.role_setup import ROLE_PERMISSIONS, ensure_roles
 from accounts.roles import APP_ADMIN, PRIVACY_OFFICER
@@ -61,6 +64,14 @@ def test_admin_filters_and_exact_reference_search(canary_intake, make_intake, si
     assert list(changelist(framework="jeugdwet")) == []
     assert list(changelist(bewaren_binnen="30")) == []
     assert list(changelist(bewaren_binnen="verlopen")) == []
+    record = canary_intake["record"]
+    record.retention_until = timezone.localdate() + dt.timedelta(days=10)
+    record.save(update_fields=["retention_until"])
+    assert list(changelist(bewaren_binnen="30")) == [canary_intake["intake"]]
+    record.retention_until = timezone.localdate() - dt.timedelta(days=1)
+    record.save(update_fields=["retention_until"])
+    assert list(changelist(bewaren_binnen="verlopen")) == [canary_intake["intake"]]
+    assert list(changelist(bewaren_binnen="30")) == []
     ref = str(canary_intake["resident"].ref)
     assert list(changelist(q=ref)) == [canary_intake["intake"]]
     assert list(changelist(q="KANARIE-NAAM-BEWAARD")) == []  # no search by name
@@ -108,7 +119,8 @@ def test_the_application_admin_sees_no_intake_content_in_the_admin(canary_intake
         response = client.get(url)
         assert response.status_code in (403, 404), url
         assert "KANARIE" not in response.content.decode()
-    assert not Resident.objects.filter(name="").exists()
+    # Nothing was blanked by the visits: the kept name is still there.
+    assert Resident.objects.get(pk=intake.resident_id).name == "KANARIE-NAAM-BEWAARD"
 
 
 @pytest.mark.django_db

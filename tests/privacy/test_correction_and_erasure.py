@@ -123,10 +123,10 @@ def test_a_draft_is_erased_through_the_destroy_function_with_an_audited_reason_c
 
 @pytest.mark.django_db
 def test_erasure_is_allowed_once_the_retention_date_has_passed(make_intake, signed_in):
-    from tests.privacy.conftest import finalise
+    from tests.factories import finalise_now
 
     intake = make_intake(domains={"financien": (2, "confirmed", "")})
-    finalise(intake, today=dt.date(2000, 1, 3))  # Wmo: 15 years, long past
+    finalise_now(intake, dt.date(2000, 1, 3))  # Wmo: 15 years, long past
     response = signed_in("privacy").post(erase_url(intake.resident), {"reason": "no_longer_needed"})
     assert response.status_code == 302
     assert not DecisionRecord.objects.filter(intake_id=intake.pk).exists()
@@ -147,3 +147,37 @@ def test_an_unknown_reason_code_is_refused(make_intake, signed_in):
     response = signed_in("privacy").post(erase_url(intake.resident), {"reason": "because"})
     assert response.status_code == 400
     assert Intake.objects.filter(pk=intake.pk).exists()
+
+
+def edit_url(intake) -> str:
+    return reverse("intake:edit", kwargs={"pk": intake.pk})
+
+
+def posted_form(form) -> dict:
+    """What the browser posts back for an unchanged form: its initial values."""
+    data = {name: form.initial.get(name, field.initial) for name, field in form.fields.items()}
+    return {name: "" if value is None else value for name, value in data.items()}
+
+
+@pytest.mark.django_db
+def test_a_correction_makes_a_caseworker_form_opened_before_it_stale(make_intake, signed_in):
+    intake = make_intake(domains={"financien": (3, "unknown", "KANARIE-VOOR")})
+    caseworker = signed_in("consulent")
+    opened = posted_form(caseworker.get(edit_url(intake)).context["form"])
+    row = DomainAssessment.objects.get(intake=intake, domain="financien")
+
+    officer = signed_in("privacy")
+    correction = {**current_values(officer, intake.resident), "reason": "inaccurate"}
+    correction[f"a{row.pk}-notes"] = "KANARIE-GECORRIGEERD"
+    officer.post(correct_url(intake.resident), correction)
+    row.refresh_from_db()
+    assert row.notes == "KANARIE-GECORRIGEERD"  # the positive control: the correction landed
+
+    response = caseworker.post(edit_url(intake), {**opened, "financien-notes": "KANARIE-CONSULENT"})
+
+    assert response.status_code == 200  # the form again, not the redirect of a saved form
+    assert "heeft deze intake intussen opgeslagen" in response.content.decode()
+    assert "KANARIE-CONSULENT" in response.content.decode()  # the typed input is kept
+    row.refresh_from_db()
+    assert row.notes == "KANARIE-GECORRIGEERD"
+    assert not AuditEvent.objects.filter(action=Action.UPDATE, actor="consulent").exists()

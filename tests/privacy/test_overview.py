@@ -10,7 +10,7 @@ from django.urls import reverse
 from audit.models import Action, AuditEvent
 from minimisation.models import DecisionRecord, KeptField
 from privacy.overview import overview
-from tests.privacy.conftest import finalise
+from tests.factories import finalise_now
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -20,9 +20,9 @@ def make_decisions(make_intake, n: int) -> None:
         helped = make_intake(
             domains={"financien": (2, "confirmed", "n"), "justitie": (2, "confirmed", "j")}
         )
-        finalise(helped, today=TODAY)
+        finalise_now(helped, TODAY)
         refused = make_intake(framework="schuldhulp", domains={"financien": (4, "none", "x")})
-        finalise(refused, today=TODAY - dt.timedelta(days=i))
+        finalise_now(refused, TODAY - dt.timedelta(days=i))
 
 
 @pytest.mark.django_db

@@ -32,7 +32,8 @@ def test_other_roles_get_404_on_every_privacy_page(canary_intake, signed_in, use
         assert "KANARIE" not in response.content.decode()
     denied = AuditEvent.objects.filter(action=Action.ACCESS_DENIED, actor=username)
     assert denied.count() == len(pages(ref))
-    canary_intake["resident"].refresh_from_db()  # nothing was erased
+    canary_intake["resident"].refresh_from_db()
+    assert canary_intake["resident"].name == "KANARIE-NAAM-BEWAARD"  # nothing was erased
 
 
 @pytest.mark.django_db
@@ -42,6 +43,9 @@ def test_the_privacy_officer_opens_every_page(canary_intake, signed_in):
     for method, url, _data in pages(ref):
         if method == "get":
             assert client.get(url).status_code == 200, url
+    # The positive control of the other roles' "no KANARIE": this page shows the kept name.
+    access = client.get(reverse("privacy:access", kwargs={"ref": ref})).content.decode()
+    assert "KANARIE-NAAM-BEWAARD" in access
 
 
 @pytest.mark.django_db

@@ -21,8 +21,9 @@ from accounts.roles import (
     TEAMLEIDER,
     leads_group_name,
 )
-from intake.capture import DomainValues, create_intake, save_assessment
+from audit.context import AuditContext
 from intake.models import Framework, HelpNeed, Intake, IntakeStatus, Outcome, Resident
+from intake.services import DomainValues, create_intake, save_assessment
 
 DEMO_PASSWORD = "zrm-demo"  # noqa: S105 - documented demo password, development only
 DEMO_TEAM = f"{TEAM_PREFIX}Noord"
@@ -82,6 +83,9 @@ DEMO_RESIDENTS = (
 )
 
 
+SEEDED_BY = AuditContext.system("command:seed_demo")
+
+
 def seed_intakes(caseworker: Any) -> None:
     """A finalised intake with a draft reassessment, and a fresh draft; once per resident."""
     first, second = (
@@ -90,7 +94,11 @@ def seed_intakes(caseworker: Any) -> None:
     )
     if not first.intakes.exists():
         earlier = create_intake(
-            first, caseworker, framework=Framework.WMO, instrument_version="zrm2017"
+            first,
+            caseworker,
+            framework=Framework.WMO,
+            instrument_version="zrm2017",
+            context=SEEDED_BY,
         )
         save_assessment(
             earlier,
@@ -102,6 +110,7 @@ def seed_intakes(caseworker: Any) -> None:
                 "basale_adl": DomainValues(2, HelpNeed.CONFIRMED, ""),
                 "financien": DomainValues(4, HelpNeed.NONE, ""),
             },
+            context=SEEDED_BY,
         )
         Intake.objects.filter(pk=earlier.pk).update(
             status=IntakeStatus.FINALISED, outcome=Outcome.HELP_NEEDED
@@ -112,8 +121,13 @@ def seed_intakes(caseworker: Any) -> None:
             framework=Framework.WMO,
             instrument_version="zrm2017",
             previous=earlier,
+            context=SEEDED_BY,
         )
     if not second.intakes.exists():
         create_intake(
-            second, caseworker, framework=Framework.PARTICIPATIEWET, instrument_version="zrm2017"
+            second,
+            caseworker,
+            framework=Framework.PARTICIPATIEWET,
+            instrument_version="zrm2017",
+            context=SEEDED_BY,
         )

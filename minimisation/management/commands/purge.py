@@ -5,13 +5,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from minimisation.policy import POLICY
 from minimisation.sweep import purge
 
 
 class Command(BaseCommand):
     help = (
-        "Vernietigt concepten ouder dan 42 dagen en bewaarde gegevens waarvan de "
-        "bewaartermijn verstreken is. Veilig om op meerdere servers tegelijk te draaien."
+        f"Vernietigt concepten ouder dan {POLICY.draft_term.label()} en bewaarde gegevens "
+        "waarvan de bewaartermijn verstreken is. Veilig om op meerdere servers tegelijk te "
+        "draaien."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -3,6 +3,7 @@ import threading
 
 import pytest
 
+from audit.context import AuditContext
 from audit.models import Action, AuditEvent
 from intake.models import (
     DomainAssessment,
@@ -13,12 +14,13 @@ from intake.models import (
     Resident,
     ResidentUserObjectPermission,
 )
-from minimisation import apply as apply_module
-from minimisation.apply import AlreadyFinalised, IntakeChanged, apply, destroy_intake
-from minimisation.decide import decide
+from minimisation import finalising as finalising_module
+from minimisation.decide import decide, snapshot_of
+from minimisation.destruction import DOMAIN_BLANK, destroy_intake
+from minimisation.finalising import AlreadyFinalised, IntakeChanged, finalise
 from minimisation.models import DecisionRecord, KeptField
 from minimisation.policy import POLICY
-from minimisation.snapshot import snapshot_of
+from tests.factories import TEST_CONTEXT, IntakeFactory, finalise_now
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -28,8 +30,15 @@ def decision_for(intake):
     return decide(snapshot_of(intake, TODAY), POLICY, TODAY)
 
 
+def finalise_as_shown(decision, context=TEST_CONTEXT):
+    """Finalise with the digest of `decision`, as a preview that showed it would."""
+    return finalise(
+        decision.intake_id, digest=decision.digest, context=context, decided_by=None, today=TODAY
+    )
+
+
 def state_of(intake):
-    """Everything apply could touch, as plain values, to compare before and after."""
+    """Everything finalising could touch, as plain values, to compare before and after."""
     resident = Resident.objects.filter(pk=intake.resident_id).values().first()
     return (
         Intake.objects.filter(pk=intake.pk).values().first(),
@@ -42,7 +51,7 @@ def state_of(intake):
 
 
 @pytest.mark.django_db
-def test_apply_keeps_confirmed_domains_and_destroys_the_rest(make_intake):
+def test_finalising_keeps_confirmed_domains_and_destroys_the_rest(make_intake):
     intake = make_intake(
         domains={
             "financien": (2, "confirmed", "schulden bij energie"),
@@ -51,7 +60,7 @@ def test_apply_keeps_confirmed_domains_and_destroys_the_rest(make_intake):
             "middelengebruik": (None, "unknown", "niet besproken maar toch genoteerd"),
         }
     )
-    record = apply(decision_for(intake))
+    record = finalise_now(intake, TODAY)
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.FINALISED
     assert intake.outcome == "help_needed"
@@ -60,7 +69,10 @@ def test_apply_keeps_confirmed_domains_and_destroys_the_rest(make_intake):
     assert assessments["financien"].notes == "schulden bij energie"
     assert record.policy_version == POLICY.version
     assert record.retention_until == dt.date(2041, 11, 29)
-    assert record.discarded_counts == {"huisvesting": 3, "justitie": 3, "middelengebruik": 3}
+    # Every domain but the kept one loses something; the scored ones all three columns.
+    assert set(record.discarded_counts) == set(intake.instrument.domain_codes) - {"financien"}
+    scored = {d: record.discarded_counts[d] for d in ("huisvesting", "justitie", "middelengebruik")}
+    assert scored == {"huisvesting": 3, "justitie": 3, "middelengebruik": 3}
     kept = set(record.kept_fields.values_list("domain", "field", "rule_id"))
     assert ("financien", "domainassessment.notes", "WMO-DOMEIN") in kept
     assert ("", "resident.name", "WMO-IDENTITEIT") in kept
@@ -72,7 +84,7 @@ def test_a_kept_score_loses_its_notes_when_the_rule_discards_notes(make_intake):
         framework="participatiewet",
         domains={"geestelijke_gezondheid": (2, "confirmed", "diagnose depressie")},
     )
-    apply(decision_for(intake))
+    finalise_now(intake, TODAY)
     assessment = intake.assessments.get()
     assert (assessment.score, assessment.help_need, assessment.notes) == (2, "confirmed", "")
 
@@ -80,7 +92,7 @@ def test_a_kept_score_loses_its_notes_when_the_rule_discards_notes(make_intake):
 @pytest.mark.django_db
 def test_no_help_need_blanks_the_resident_and_deletes_every_domain(make_intake):
     intake = make_intake(domains={"financien": (4, "none", "alles op orde")})
-    record = apply(decision_for(intake))
+    record = finalise_now(intake, TODAY)
     resident = Resident.objects.get(pk=intake.resident_id)
     assert (resident.name, resident.bsn, resident.address, resident.phone, resident.email) == (
         "",
@@ -99,16 +111,16 @@ def test_no_help_need_blanks_the_resident_and_deletes_every_domain(make_intake):
 def test_a_resident_shared_with_a_live_draft_keeps_its_data(make_intake):
     first = make_intake(domains={"financien": (4, "none", "")})
     make_intake(resident=first.resident, framework="schuldhulp")  # still a draft
-    apply(decision_for(first))
+    finalise_now(first, TODAY)
     resident = Resident.objects.get(pk=first.resident_id)
-    assert resident.name == "Test Inwoner"
-    assert resident.bsn == "123456782"
+    assert (resident.name, resident.bsn) == (first.resident.name, first.resident.bsn)
+    assert resident.name and resident.bsn
 
 
 @pytest.mark.django_db
 def test_audit_events_name_fields_and_rules_but_never_values(make_intake):
     intake = make_intake(domains={"financien": (2, "none", "KANARIE-AUDIT")}, name="KANARIE-NAAM")
-    apply(decision_for(intake))
+    finalise_now(intake, TODAY)
     events = list(AuditEvent.objects.filter(action__in=[Action.FINALISE, Action.DISCARD]))
     assert [e.action for e in events] == [Action.FINALISE, Action.DISCARD]
     discard = events[1].detail
@@ -121,26 +133,42 @@ def test_audit_events_name_fields_and_rules_but_never_values(make_intake):
 def test_finalising_twice_gives_a_clear_message_and_changes_nothing(make_intake):
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
     decision = decision_for(intake)
-    apply(decision)
+    finalise_as_shown(decision)
     before = state_of(intake)
     with pytest.raises(AlreadyFinalised, match="al afgerond"):
-        apply(decision)
+        finalise_as_shown(decision)
     assert state_of(intake) == before
 
 
 @pytest.mark.django_db
-def test_a_change_after_the_preview_stops_apply(make_intake):
+def test_a_change_after_the_preview_stops_finalising(make_intake):
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
     decision = decision_for(intake)
-    DomainAssessment.objects.create(intake=intake, domain="justitie", score=2, notes="later")
+    DomainAssessment.objects.filter(intake=intake, domain="justitie").update(score=2, notes="later")
     before = state_of(intake)
     with pytest.raises(IntakeChanged, match="gewijzigd sinds het voorbeeld"):
-        apply(decision)
+        finalise_as_shown(decision)
     assert state_of(intake) == before
 
 
 @pytest.mark.django_db
-def test_a_failure_inside_apply_leaves_the_intake_exactly_as_it_was(make_intake, monkeypatch):
+def test_another_intake_of_the_resident_going_after_the_preview_stops_finalising(make_intake):
+    intake = make_intake(domains={"financien": (4, "none", "")})
+    other = make_intake(resident=intake.resident, framework="schuldhulp")
+    shown = decision_for(intake)
+    assert ("resident.name", "GEDEELD") in {(f.field, f.rule_id) for f in shown.kept}
+    other.delete()
+    before = state_of(intake)
+    with pytest.raises(IntakeChanged, match="gewijzigd sinds het voorbeeld"):
+        finalise_as_shown(shown)
+    assert state_of(intake) == before
+    # Positive control: the decision as it now is finalises, and blanks the name.
+    finalise_as_shown(decision_for(intake))
+    assert Resident.objects.get(pk=intake.resident_id).name == ""
+
+
+@pytest.mark.django_db
+def test_a_failure_inside_finalising_leaves_the_intake_exactly_as_it_was(make_intake, monkeypatch):
     intake = make_intake(
         domains={"financien": (2, "confirmed", "x"), "justitie": (2, "none", "weg")},
     )
@@ -149,9 +177,10 @@ def test_a_failure_inside_apply_leaves_the_intake_exactly_as_it_was(make_intake,
     def explode(*args, **kwargs):
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(apply_module, "_audit", explode)
+    # The audit write is the last step: everything before it must roll back.
+    monkeypatch.setattr(finalising_module, "append", explode)
     with pytest.raises(RuntimeError, match="injected failure"):
-        apply(decision_for(intake))
+        finalise_now(intake, TODAY)
     assert state_of(intake) == before
 
 
@@ -163,7 +192,7 @@ def test_destroy_intake_removes_rows_permissions_and_the_unshared_resident(make_
     resident_id = intake.resident_id
     with transaction.atomic():
         locked = Intake.objects.select_for_update().get(pk=intake.pk)
-        destroyed = destroy_intake(locked, rule_id="TEST", today=TODAY)
+        destroyed = destroy_intake(locked, rule_id="TEST", today=TODAY, context=TEST_CONTEXT)
     assert destroyed.resident_deleted
     assert not Intake.objects.filter(pk=intake.pk).exists()
     assert not Resident.objects.filter(pk=resident_id).exists()
@@ -175,12 +204,12 @@ def test_destroy_intake_removes_rows_permissions_and_the_unshared_resident(make_
 def test_destroy_intake_refuses_to_run_outside_a_transaction(make_intake):
     intake = make_intake()
     with pytest.raises(RuntimeError, match="inside a transaction"):
-        destroy_intake(intake, rule_id="TEST", today=TODAY)
+        destroy_intake(intake, rule_id="TEST", today=TODAY, context=TEST_CONTEXT)
     assert Intake.objects.filter(pk=intake.pk).exists()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_apply_then_decide_again_keeps_the_same_set(make_intake):
+def test_finalise_then_decide_again_keeps_the_same_set(make_intake):
     intake = make_intake(
         framework="jeugdwet",
         domains={
@@ -189,7 +218,7 @@ def test_apply_then_decide_again_keeps_the_same_set(make_intake):
         },
     )
     first = decision_for(intake)
-    apply(first)
+    finalise_as_shown(first)
     intake.refresh_from_db()
     again = decide(snapshot_of(intake, TODAY), POLICY, TODAY)
     kept_domain = {f.key for f in first.kept if f.domain}
@@ -208,19 +237,19 @@ def test_two_concurrent_finalisations_give_exactly_one_decision(make_intake):
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
 
-    def finalise():
+    def finalise_in_a_thread():
         from django.db import connection as thread_connection
 
         try:
             barrier.wait()
-            apply(decision)
+            finalise_as_shown(decision)
             outcomes.append("ok")
         except AlreadyFinalised as exc:
             outcomes.append(exc.message)
         finally:
             thread_connection.close()
 
-    threads = [threading.Thread(target=finalise) for _ in range(2)]
+    threads = [threading.Thread(target=finalise_in_a_thread) for _ in range(2)]
     for t in threads:
         t.start()
     for t in threads:
@@ -245,32 +274,33 @@ def test_finalising_a_13_domain_intake_takes_a_fixed_number_of_statements(demo_u
         code: (n % 5 + 1, "confirmed" if n % 5 < 2 else "none", f"toelichting {n}")
         for n, code in enumerate(ZRM_2017.domain_codes)
     }
-    intake = create_intake(caseworker, domains=domains)
+    intake = IntakeFactory(caseworker=caseworker, domains=domains)
     decision = decision_for(intake)
     assert decision.kept and decision.discarded
+    context = AuditContext.for_user(caseworker)  # the view builds it before the service runs
     with CaptureQueriesContext(connection) as captured:
-        apply(decision, actor=caseworker)
+        finalise_as_shown(decision, context)
     statements = [q["sql"].split(None, 1)[0].upper() for q in captured]
-    # BEGIN, the intake locked, the snapshot re-read under the lock (3), one DELETE of the
-    # domains nothing is kept of (this intake keeps every column of the others and no
-    # resident field is discarded, so no UPDATE of those), UPDATE of the intake, the
-    # decision record and its kept fields (2), the actor's role, the chain lock and one
-    # INSERT for both audit events (2), COMMIT: 13. One more is a round trip added back (a
-    # savepoint, a statement per row, a separate chain-head read).
+    # Measured on PostgreSQL: BEGIN, the intake and its resident locked (1), the decision
+    # made once under the lock (3: assessments, another draft, kept fields elsewhere), one
+    # DELETE of the domains nothing is kept of (this intake keeps every column of the
+    # others and no resident field is discarded, so no UPDATE of those), UPDATE of the
+    # intake, the decision record and its kept fields (2), the chain lock, the chain head
+    # and one INSERT for both audit events (3), COMMIT: 13. One more is a round trip added
+    # back (a savepoint, a second decision, a statement per row).
     assert len(statements) <= 13, "\n".join(q["sql"][:90] for q in captured)
     assert statements.count("SAVEPOINT") == 0
     assert statements.count("COMMIT") == 1
     assert AuditEvent.objects.filter(action__in=[Action.FINALISE, Action.DISCARD]).count() == 2
 
 
-# ---- property: apply, then decide again, keeps the same set ----------------------
+# ---- property: finalise, then decide again, keeps the same set -------------------
 
 from django.db import transaction  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from intake.instrument import ZRM_2017  # noqa: E402
-from tests.minimisation.conftest import create_intake  # noqa: E402
 
 
 @st.composite
@@ -292,12 +322,14 @@ def intake_specs(draw):
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(spec=intake_specs())
-def test_apply_then_decide_again_keeps_the_same_set_for_random_intakes(demo_users, spec):
+def test_finalise_then_decide_again_keeps_the_same_set_for_random_intakes(demo_users, spec):
     framework, domains = spec
     with transaction.atomic():
-        intake = create_intake(demo_users["consulent"], framework=framework, domains=domains)
+        intake = IntakeFactory(
+            caseworker=demo_users["consulent"], framework=framework, domains=domains
+        )
         first = decision_for(intake)
-        apply(first)
+        finalise_as_shown(first)
         intake.refresh_from_db()
         again = decide(snapshot_of(intake, TODAY), POLICY, TODAY)
         assert {f.key for f in again.kept} == {f.key for f in first.kept}
@@ -306,7 +338,7 @@ def test_apply_then_decide_again_keeps_the_same_set_for_random_intakes(demo_user
 
 
 def _rows_as_row_by_row_destruction_left_them(before, decision):
-    """The reference: what apply() did before it went set-based (read every assessment,
+    """The reference: what finalising did before it went set-based (read every assessment,
     delete it if nothing of its domain is kept, else blank its columns that are not kept)."""
     kept_by_domain: dict[str, set[str]] = {}
     for f in decision.kept:
@@ -320,7 +352,7 @@ def _rows_as_row_by_row_destruction_left_them(before, decision):
         expected.append(
             {
                 **row,
-                **{n: v for n, v in apply_module.DOMAIN_BLANK.items() if n not in kept},
+                **{n: v for n, v in DOMAIN_BLANK.items() if n not in kept},
             }
         )
     return expected
@@ -336,15 +368,17 @@ def _rows_as_row_by_row_destruction_left_them(before, decision):
 def test_set_based_destruction_leaves_the_rows_row_by_row_destruction_left(demo_users, spec):
     framework, domains = spec
     with transaction.atomic():
-        intake = create_intake(demo_users["consulent"], framework=framework, domains=domains)
-        other = create_intake(demo_users["consulent"], framework=framework, domains=domains)
+        caseworker = demo_users["consulent"]
+        intake = IntakeFactory(caseworker=caseworker, framework=framework, domains=domains)
+        other = IntakeFactory(caseworker=caseworker, framework=framework, domains=domains)
         rows = DomainAssessment.objects.order_by("domain")
         before = list(rows.filter(intake=intake).values())
+        others_before = list(rows.filter(intake=other).values())
         decision = decision_for(intake)
-        apply(decision)
+        finalise_as_shown(decision)
         assert list(rows.filter(intake=intake).values()) == (
             _rows_as_row_by_row_destruction_left_them(before, decision)
         )
         # Another intake's rows with the same domains are untouched.
-        assert len(rows.filter(intake=other)) == len(domains)
+        assert list(rows.filter(intake=other).values()) == others_before
         transaction.set_rollback(True)
