@@ -92,9 +92,9 @@ class RequireSecondFactorMiddleware:
     def process_view(
         self,
         request: HttpRequest,
-        view_func: Callable,
-        view_args: tuple,
-        view_kwargs: dict,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[object, ...],
+        view_kwargs: dict[str, object],
     ) -> HttpResponse | None:
         if not needs_second_factor(request):
             return None

@@ -4,7 +4,7 @@ One place that knows the role names, so templates, access helpers and the
 audit log all say the same thing.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +28,10 @@ TEAM_PREFIX = "Team "
 # team's intakes. A separate group, not the team group itself, so that the other
 # caseworkers in the team do not (need to know). See intake/access.py.
 LEADS_PREFIX = "Leiding "
+_ROLE_CACHE = "_zrm_role"
 
 
-def role_of(user: AbstractBaseUser | AnonymousUser) -> str:
+def role_of(user: User | AnonymousUser) -> str:
     """The user's role name, or "" for a user without one.
 
     A user holds one role; if an admin gave several, the first in ROLES wins,
@@ -38,21 +39,21 @@ def role_of(user: AbstractBaseUser | AnonymousUser) -> str:
     """
     if not user.is_authenticated:
         return ""
-    cached = getattr(user, "_zrm_role", None)
+    cached: str | None = getattr(user, _ROLE_CACHE, None)
     if cached is not None:
         return cached
-    names = set(user.groups.filter(name__in=ROLES).values_list("name", flat=True))
+    names = set(Group.objects.filter(user=user, name__in=ROLES).values_list("name", flat=True))
     role = next((r for r in ROLES if r in names), "")
-    user._zrm_role = role  # noqa: SLF001 - per-request cache on the user object
+    setattr(user, _ROLE_CACHE, role)  # per-request cache on the user object
     return role
 
 
-def has_role(user: AbstractBaseUser | AnonymousUser, role: str) -> bool:
+def has_role(user: User | AnonymousUser, role: str) -> bool:
     return role_of(user) == role
 
 
-def teams_of(user: AbstractBaseUser) -> QuerySet[Group]:
-    return user.groups.filter(name__startswith=TEAM_PREFIX)
+def teams_of(user: User) -> QuerySet[Group]:
+    return Group.objects.filter(user=user, name__startswith=TEAM_PREFIX)
 
 
 def leads_group_name(team: Group) -> str:

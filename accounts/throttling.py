@@ -20,7 +20,7 @@ LOCKED_OUT_STATUS = 429
 def locked_out(
     request: HttpRequest,
     original_response: HttpResponse | None = None,
-    credentials: dict | None = None,
+    credentials: dict[str, object] | None = None,
 ) -> HttpResponse:
     """Axes' AXES_LOCKOUT_CALLABLE: audit the refused attempt, answer with a Dutch page."""
     record(
@@ -41,7 +41,7 @@ def locked_out(
 AXES_USERNAME_MAX_LENGTH = 255  # axes' AccessAttempt.username column
 
 
-def username_for_axes(request: HttpRequest, credentials: dict | None = None) -> str:
+def username_for_axes(request: HttpRequest, credentials: dict[str, object] | None = None) -> str:
     """The user name axes counts failures for, made safe to store: whatever was typed,
     without NUL characters (PostgreSQL refuses them) and cut to the column length, so
     hostile input on the sign-in form is a failed attempt, never a database error."""

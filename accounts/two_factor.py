@@ -32,6 +32,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.http import AuthenticatedHttpRequest
 from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, Outcome
@@ -131,7 +132,7 @@ def _context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
 
 @never_cache
 @login_required
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for a code from the authenticator app (or a backup code)."""
     user = request.user
     if confirmed_totp_device(user) is None:
@@ -166,13 +167,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             outcome=Outcome.DENIED,
             detail={"second_factor": True},
         )
-        form.add_error(
-            "token",
-            _(
-                "Deze code klopt niet of is verlopen. Controleer de tijd op uw telefoon en probeer "
-                "het opnieuw met de nieuwste code."
-            ),
-        )
+        form.add_error("token", str(WRONG_CODE_MESSAGE))
     return render(request, "otp/verify.html", _context(request, form=form))
 
 
@@ -201,7 +196,7 @@ def _with_next(url_name: str, request: HttpRequest) -> str:
 
 @never_cache
 @login_required
-def enrol(request: HttpRequest) -> HttpResponse:
+def enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Link an authenticator app: scan the QR code, confirm with one code, get backup codes."""
     user = request.user
     if confirmed_totp_device(user) is not None:
@@ -231,13 +226,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "otp/backup_codes.html", _context(request, codes=codes, first_time=True)
             )
-        form.add_error(
-            "token",
-            _(
-                "Deze code klopt niet. Scan de QR-code opnieuw of typ de sleutel over, en vul de "
-                "nieuwste code uit de app in."
-            ),
-        )
+        form.add_error("token", str(WRONG_ENROLMENT_CODE_MESSAGE))
     secret = base64.b32encode(device.bin_key).decode("ascii")
     return render(
         request,
@@ -253,7 +242,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def backup_codes(request: HttpRequest) -> HttpResponse:
+def backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     """See how many backup codes are left; make a new set (the old set stops working)."""
     user = request.user
     if confirmed_totp_device(user) is None or not is_verified(user):

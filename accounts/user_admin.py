@@ -5,27 +5,35 @@ anyone's rights past the roles, their own included: otherwise "cannot see intake
 content" would hold only until they tick "superuser". So for a non-superuser the admin
 hides superuser accounts, and makes the superuser flag, direct user permissions and the
 permissions of groups read-only (roles get their permissions from migrations).
-Loaded from IntakeConfig.ready(), after django.contrib.auth registered its own admin.
+Loaded from AccountsConfig.ready(), after django.contrib.auth registered its own admin.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
-from django.db.models import QuerySet
+from django.contrib.auth.models import Group, User
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-User = get_user_model()
+if TYPE_CHECKING:  # the admin classes are generic for mypy only (django-stubs)
+    _UserAdmin = UserAdmin[User]
+else:
+    _UserAdmin = UserAdmin
+
+M = TypeVar("M", bound=Model)
 
 SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "user_permissions")
 
 
-class AccountAdmin(UserAdmin):
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+class AccountAdmin(_UserAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         users = super().get_queryset(request)
         return users if request.user.is_superuser else users.filter(is_superuser=False)
 
-    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> tuple[str, ...]:
+    def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> tuple[str, ...]:
         fields = tuple(super().get_readonly_fields(request, obj))
         if request.user.is_superuser:
             return fields
@@ -33,13 +41,19 @@ class AccountAdmin(UserAdmin):
 
 
 class TeamAndRoleAdmin(GroupAdmin):
-    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> tuple[str, ...]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Group | None = None
+    ) -> tuple[str, ...]:
         fields = tuple(super().get_readonly_fields(request, obj))
         return fields if request.user.is_superuser else (*fields, "permissions")
 
 
 def install() -> None:
-    for model, model_admin in ((User, AccountAdmin), (Group, TeamAndRoleAdmin)):
-        if admin.site.is_registered(model):
-            admin.site.unregister(model)
-        admin.site.register(model, model_admin)
+    _replace(User, AccountAdmin)
+    _replace(Group, TeamAndRoleAdmin)
+
+
+def _replace(model: type[M], model_admin: type[admin.ModelAdmin[M]]) -> None:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)

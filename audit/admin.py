@@ -7,10 +7,12 @@ It never stores what was typed into the search box (it could be a name); only
 whether a search was made, and the resident reference when the search was one.
 """
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +22,15 @@ from audit.middleware import AUDITED_FLAG
 from audit.models import Action, AuditEvent
 from audit.refs import ref_text
 
+if TYPE_CHECKING:  # the mixin goes in front of a ModelAdmin; generic for mypy only
+    _AdminBase = admin.ModelAdmin[Model]
+    _AuditEventAdminBase = admin.ModelAdmin[AuditEvent]
+else:
+    _AdminBase = object
+    _AuditEventAdminBase = admin.ModelAdmin
 
-class AuditedAdminMixin:
+
+class AuditedAdminMixin(_AdminBase):
     """Writes ADMIN_VIEW for changelist, change (view) and history pages."""
 
     def changelist_view(
@@ -86,7 +95,7 @@ class AuditedAdminMixin:
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(AuditedAdminMixin, _AuditEventAdminBase):
     list_display = ("ts", "action", "outcome", "actor", "actor_role", "object_type", "object_id")
     list_filter = ("action", "outcome", ("ts", admin.DateFieldListFilter))
     search_fields = ("resident_ref",)
@@ -96,8 +105,8 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def get_search_results(
-        self, request: HttpRequest, queryset: QuerySet, search_term: str
-    ) -> tuple[QuerySet, bool]:
+        self, request: HttpRequest, queryset: QuerySet[AuditEvent], search_term: str
+    ) -> tuple[QuerySet[AuditEvent], bool]:
         """Exact match on the indexed resident_ref; no LIKE, no scan of `detail`."""
         if not search_term.strip():
             return queryset, False
@@ -107,8 +116,8 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

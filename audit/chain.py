@@ -45,18 +45,17 @@ def canonical_ts(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def canonical(fields: Mapping[str, Any]) -> bytes:
+def canonical(fields: Mapping[str, object]) -> bytes:
     """A byte string that is the same for equal events on every database."""
-    payload = {}
-    for name in HASHED_FIELDS:
-        value = fields.get(name)
-        if name == "ts":
-            value = canonical_ts(value)
-        payload[name] = value
+    payload = {name: fields.get(name) for name in HASHED_FIELDS}
+    ts = payload["ts"]
+    if not isinstance(ts, dt.datetime):
+        raise TypeError("an audit event's ts must be a datetime")
+    payload["ts"] = canonical_ts(ts)
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def event_hash(fields: Mapping[str, Any]) -> str:
+def event_hash(fields: Mapping[str, object]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
 
 

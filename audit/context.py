@@ -12,14 +12,17 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache
-from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from django.utils.module_loading import import_string
 
-RoleResolver = Callable[[Any], str]
+# The role resolver is handed the signed-in user.
+RoleResolver = Callable[[User], str]
+_CACHE = "_audit_context"
+# Where audit.middleware.RequestIdMiddleware puts the request's id.
+REQUEST_ID_ATTRIBUTE = "request_id"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -37,36 +40,40 @@ class AuditContext:
         return cls(actor=name[:150])
 
     @classmethod
-    def for_user(cls, user: Any, request: HttpRequest | None = None) -> AuditContext:
+    def for_user(
+        cls, user: User | AnonymousUser | None, request: HttpRequest | None = None
+    ) -> AuditContext:
         """`user` acting (anonymous: no actor), from `request`'s address and id if given."""
-        origin = {
-            "source_ip": source_ip(request),
-            "request_id": str(getattr(request, "request_id", "") or "")[:64],
-        }
-        if user is None or not getattr(user, "is_authenticated", False):
-            return cls(**origin)
+        ip = source_ip(request)
+        request_id = str(getattr(request, REQUEST_ID_ATTRIBUTE, "") or "")[:64]
+        if user is None or not user.is_authenticated:
+            return cls(source_ip=ip, request_id=request_id)
         return cls(
             actor_id=user.pk,
             actor=user.get_username()[:150],
             actor_role=_role_resolver()(user)[:40],
-            **origin,
+            source_ip=ip,
+            request_id=request_id,
         )
 
     @classmethod
     def for_request(cls, request: HttpRequest) -> AuditContext:
-        """The signed-in user of `request` (or nobody), cached on the request."""
-        cached = getattr(request, "_audit_context", None)
-        if cached is None:
-            cached = cls.for_user(getattr(request, "user", None), request)
-            request._audit_context = cached  # type: ignore[attr-defined]
-        return cached
+        """The signed-in user of `request` (or nobody), cached on the request for as long as
+        its user stays the same (signing in or out replaces request.user)."""
+        user = getattr(request, "user", None)
+        cached: tuple[object, AuditContext] | None = getattr(request, _CACHE, None)
+        if cached is None or cached[0] is not user:
+            cached = (user, cls.for_user(user, request))
+            setattr(request, _CACHE, cached)
+        return cached[1]
 
     def on_behalf(self, who: str) -> AuditContext:
         return replace(self, on_behalf_of=who[:150])
 
 
-@cache
 def _role_resolver() -> RoleResolver:
+    # Looked up each time (a dictionary look-up once imported), so that the setting is
+    # what decides, also when a test overrides it.
     resolver: RoleResolver = import_string(settings.AUDIT_ROLE_RESOLVER)
     return resolver
 

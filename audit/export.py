@@ -14,6 +14,7 @@ import uuid
 import zoneinfo
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -143,7 +144,7 @@ def start_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
 
 
-def filtered_events(flt: ExportFilter, *, through_id: int | None = None) -> QuerySet:
+def filtered_events(flt: ExportFilter, *, through_id: int | None = None) -> QuerySet[AuditEvent]:
     qs = AuditEvent.objects.order_by("id")
     if through_id is not None:
         # A stable snapshot: events written while the export streams are left out.
@@ -190,7 +191,7 @@ def export_bytes(flt: ExportFilter, fmt: str, *, through_id: int | None = None) 
         yield text.encode()
 
 
-def _jsonl_lines(events: QuerySet) -> Iterator[str]:
+def _jsonl_lines(events: QuerySet[AuditEvent]) -> Iterator[str]:
     """JSON Lines in blocks of CHUNK_SIZE lines (detail: the dict as the database returns
     it, keys not sorted)."""
     rows = events.values_list(*COLUMNS).iterator(chunk_size=CHUNK_SIZE)
@@ -201,7 +202,7 @@ def _jsonl_lines(events: QuerySet) -> Iterator[str]:
         )
 
 
-def _as_record(row: tuple) -> dict[str, object]:
+def _as_record(row: tuple[Any, ...]) -> dict[str, object]:
     values = dict(zip(COLUMNS, row, strict=True))
     values["ts"] = canonical_ts(values["ts"])
     values["source_ip"] = values["source_ip"] or ""
@@ -225,7 +226,7 @@ def _csv_lines(blocks: Iterator[list[tuple[str, ...]]]) -> Iterator[str]:
     yield out.getvalue()
 
 
-def _text_row_blocks(events: QuerySet) -> Iterator[list[tuple[str, ...]]]:
+def _text_row_blocks(events: QuerySet[AuditEvent]) -> Iterator[list[tuple[str, ...]]]:
     """The events as text, COLUMNS in order, in blocks of CHUNK_SIZE rows; every value as
     _as_record() formats it (detail: JSON with sorted keys)."""
     rows = events.values_list(*COLUMNS).iterator(chunk_size=CHUNK_SIZE)
@@ -233,7 +234,7 @@ def _text_row_blocks(events: QuerySet) -> Iterator[list[tuple[str, ...]]]:
         yield [_as_text_row(row) for row in block]
 
 
-def _as_text_row(row: tuple) -> tuple[str, ...]:
+def _as_text_row(row: tuple[Any, ...]) -> tuple[str, ...]:
     values = list(row)
     values[_TS] = canonical_ts(values[_TS])
     values[_SOURCE_IP] = values[_SOURCE_IP] or ""
@@ -248,7 +249,7 @@ _PG_CANONICAL_TS = (
 )
 
 
-def _csv_blocks_postgresql(events: QuerySet) -> Iterator[bytes]:
+def _csv_blocks_postgresql(events: QuerySet[AuditEvent]) -> Iterator[bytes]:
     """The same CSV as _csv_lines(), written whole by PostgreSQL: `COPY (SELECT ...) TO
     STDOUT (FORMAT csv)` quotes the cells in C exactly where csv.writer does (a cell
     holding a comma, quote, CR or LF; quotes doubled). The database renders the timestamp

@@ -28,7 +28,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 
-from audit.context import AuditContext
+from audit.context import REQUEST_ID_ATTRIBUTE, AuditContext
 from audit.events import record
 from audit.models import Action, Outcome
 from audit.refs import ref_text
@@ -55,9 +55,11 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.request_id = request_id_from(request)
+        request_id = request_id_from(request)
+        # Read back by audit.context.AuditContext.for_request().
+        setattr(request, REQUEST_ID_ATTRIBUTE, request_id)
         response = self.get_response(request)
-        response[REQUEST_ID_HEADER] = request.request_id
+        response[REQUEST_ID_HEADER] = request_id
         return response
 
 
@@ -139,6 +141,8 @@ def _is_admin_page(request: HttpRequest, response: HttpResponse) -> bool:
 
 def _record_admin_view(request: HttpRequest, response: HttpResponse) -> None:
     match = request.resolver_match
+    if match is None:  # _is_admin_page() said it matched
+        return
     detail = {
         "page": match.view_name,
         "status": response.status_code,

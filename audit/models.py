@@ -43,7 +43,6 @@ class Action(models.TextChoices):
     EXPORT = "export", _("exporteren")
     ADMIN_VIEW = "admin_view", _("beheerpagina inzien")
     LOAD_DEFINITIONS = "load_definitions", _("ZRM-definities laden")
-    POLICY_CHANGE = "policy_change", _("beleidsversie gewijzigd")
     PRUNE = "prune", _("auditlog opschonen")
 
 
@@ -53,7 +52,7 @@ class Outcome(models.TextChoices):
     ERROR = "error", _("fout")
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     """Selecting events; every bulk write path except insert-one is refused."""
 
     def update(self, **kwargs: Any) -> NoReturn:
@@ -66,14 +65,11 @@ class AuditEventQuerySet(models.QuerySet):
         _refuse("bulk_update()")
 
     def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
-        # Bulk inserts would bypass the chain head lock in audit.events.record().
+        # Bulk inserts would bypass the chain head lock that audit.events.append() holds.
         _refuse("bulk_create()")
 
     def update_or_create(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse("update_or_create()")
-
-    def in_chain_order(self) -> "AuditEventQuerySet":
-        return self.order_by("id")
 
 
 class AuditEvent(models.Model):

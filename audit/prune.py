@@ -63,6 +63,8 @@ def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> 
                 f"the chain is broken at event {first_kept['id']}; run verify_audit first"
             )
         first_removed = doomed.values("id", "ts").first()
+        if first_removed is None:  # the last removed event is there, so the first is too
+            raise PruneRefusedError("the events to remove changed while pruning")
         count = doomed.count()
         event = record(
             Action.PRUNE,

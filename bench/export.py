@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from django.db import connection
+from audit.models import AuditEvent
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,9 +28,7 @@ with psycopg.connect(os.environ["DATABASE_URL"]) as conn, open(os.devnull, "wb")
 
 
 def count_events() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM audit_auditevent")
-        return cursor.fetchone()[0]
+    return AuditEvent.objects.count()
 
 
 # Linux carries a process's peak RSS across fork and exec, so a child started straight

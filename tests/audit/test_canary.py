@@ -4,9 +4,10 @@ reach the audit table or its export."""
 import io
 
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
+from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, AuditEvent
 
@@ -19,6 +20,17 @@ def audit_table_text() -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM audit_auditevent")
         return "\n".join(repr(row) for row in cursor.fetchall())
+
+
+def test_the_table_text_would_show_a_canary_that_got_in(db: None) -> None:
+    """The positive control: audit_table_text() finds a canary in a column and in a
+    detail (stored as JSON, whatever the backend does to non-ASCII)."""
+    with transaction.atomic():
+        record(Action.READ, AuditContext.system(CANARY), detail={"n": CANARY_HEX_LIKE})
+        text = audit_table_text()
+        transaction.set_rollback(True)
+    assert "Kanarie" in text
+    assert CANARY_HEX_LIKE in text
 
 
 def test_no_typed_value_reaches_the_audit_log_or_its_export(demo_users) -> None:
@@ -44,7 +56,11 @@ def test_no_typed_value_reaches_the_audit_log_or_its_export(demo_users) -> None:
     assert response.status_code == 200
     b"".join(response.streaming_content)
     # other modules call record() with names, ids and counts only
-    record(Action.DISCARD, actor=demo_users["consulent"], detail={"fields": ["notes"], "n": 1})
+    record(
+        Action.DISCARD,
+        AuditContext.for_user(demo_users["consulent"]),
+        detail={"fields": ["notes"], "n": 1},
+    )
 
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"login_failed", "login", "access_denied", "logout", "export", "discard"} <= actions

@@ -5,9 +5,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from audit.events import record
+from audit.events import Event, append, record
 from audit.models import Action, AuditEvent
-from tests.audit.conftest import verify
+from tests.audit.conftest import NOBODY, verify
 
 WRITERS = 4
 EVENTS_EACH = 15
@@ -22,7 +22,8 @@ def test_concurrent_writers_build_one_chain_in_commit_order(transactional_db: No
         try:
             start.wait()
             for i in range(EVENTS_EACH):
-                record(Action.READ, detail={"i": i})
+                record(Action.READ, NOBODY, detail={"i": i})
+                append([Event(action=Action.DISCARD, context=NOBODY, detail={"i": i})] * 2)
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
         finally:
@@ -36,6 +37,6 @@ def test_concurrent_writers_build_one_chain_in_commit_order(transactional_db: No
     assert errors == []
     assert connection.vendor == "postgresql"
     hashes = list(AuditEvent.objects.order_by("id").values_list("prev_hash", "hash"))
-    assert len(hashes) == WRITERS * EVENTS_EACH
+    assert len(hashes) == WRITERS * EVENTS_EACH * 3
     assert all(after[0] == before[1] for before, after in zip(hashes, hashes[1:], strict=False))
     assert verify()[0] == 0

@@ -11,9 +11,10 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from audit.context import AuditContext
 from audit.export import COLUMNS
 from audit.models import Action, AuditEvent
-from tests.audit.conftest import RESIDENT_REF
+from tests.audit.conftest import NOBODY, RESIDENT_REF
 
 OTHER_REF = "00000000-0000-4000-8000-000000000001"
 EXPECTED_COLUMNS = [
@@ -75,7 +76,7 @@ def test_the_export_filters_by_action_resident_actor_and_period(write_events) ->
     write_events(2, resident_ref=RESIDENT_REF)
     write_events(1, resident_ref=OTHER_REF, action=Action.UPDATE)
     write_events(1, at=dt.datetime(2020, 5, 5, 10, tzinfo=dt.UTC), action=Action.CREATE)
-    write_events(1, actor="command:seed")
+    write_events(1, context=AuditContext.system("command:seed"))
 
     def actions(*args: str) -> list[str]:
         return [json.loads(x)["action"] for x in export("--format", "jsonl", *args).splitlines()]
@@ -118,7 +119,9 @@ def test_stdout_text_stdout_bytes_and_a_file_get_the_same_export(
 ) -> None:
     """The command writes bytes to a stream's binary side (sys.stdout.buffer), text to a
     text-only stream, and bytes to --output; all three are the same export."""
-    write_events(1, on_behalf_of="namens é\r\n", detail={"é": "ü", "a": [1, {"z": None}]})
+    write_events(
+        1, context=NOBODY.on_behalf("namens é\r\n"), detail={"é": "ü", "a": [1, {"z": None}]}
+    )
     target = tmp_path / "audit"
 
     text = export("--format", fmt)
@@ -178,7 +181,7 @@ def test_every_csv_value_is_the_documented_formatting_of_the_stored_event(write_
     ]
     request = RequestFactory(REMOTE_ADDR="2001:db8::1").get("/")
     for detail in details:
-        write_events(1, detail=detail, request=request)
+        write_events(1, detail=detail, context=AuditContext.for_request(request))
     write_events(1, at=dt.datetime(2026, 3, 29, 1, 30, 0, 5, tzinfo=dt.UTC), detail=details[0])
 
     rows = list(csv.reader(io.StringIO(export("--format", "csv"), newline="")))[1:]
@@ -238,11 +241,13 @@ def test_the_csv_is_byte_for_byte_what_the_csv_module_writes(
     monkeypatch.setattr("audit.export.CHUNK_SIZE", chunk_size)
     monkeypatch.setattr("audit.export.COPY_BLOCK_ROWS", chunk_size)
     if line_break_in_a_cell:
-        write_events(1, on_behalf_of='kantoor "Noord", team\r\n2', detail={"a,b": 'x"y'})
-    write_events(1, actor="command:plain", detail={})
+        write_events(
+            1, context=NOBODY.on_behalf('kantoor "Noord", team\r\n2'), detail={"a,b": 'x"y'}
+        )
+    write_events(1, context=AuditContext.system("command:plain"), detail={})
     write_events(1, purpose="wmo", detail={"k": "line\nbreak", "é": ["ü", 1]})
     for detail in AWKWARD_DETAILS:
-        write_events(1, on_behalf_of="", purpose="", resident_ref=RESIDENT_REF, detail=detail)
+        write_events(1, resident_ref=RESIDENT_REF, detail=detail)
 
     text = export("--format", "csv")
 

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from audit.models import Action, AuditEvent
-from tests.audit.conftest import RESIDENT_REF
+from tests.audit.conftest import NOBODY, RESIDENT_REF
 
 URL = "/audit/export/"
 
@@ -102,7 +102,7 @@ def test_the_browser_csv_is_the_same_bytes_as_the_command_line_writes(
     byte for byte what csv.writer writes for the stored events, awkward details included."""
     from tests.audit.test_export import AWKWARD_DETAILS, expected_csv
 
-    write_events(1, on_behalf_of='kantoor "Noord", team\r\n2', detail={"a,b": 'x"y'})
+    write_events(1, context=NOBODY.on_behalf('kantoor "Noord", team\r\n2'), detail={"a,b": 'x"y'})
     for detail in AWKWARD_DETAILS:
         write_events(1, detail=detail)
     response = signed_in("privacy").post(URL, {"format": "csv"})
