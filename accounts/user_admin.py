@@ -10,7 +10,7 @@ Loaded from AccountsConfig.ready(), after django.contrib.auth registered its own
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -18,17 +18,12 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-if TYPE_CHECKING:  # the admin classes are generic for mypy only (django-stubs)
-    _UserAdmin = UserAdmin[User]
-else:
-    _UserAdmin = UserAdmin
-
 M = TypeVar("M", bound=Model)
 
 SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "user_permissions")
 
 
-class AccountAdmin(_UserAdmin):
+class AccountAdmin(UserAdmin[User]):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         users = super().get_queryset(request)
         return users if request.user.is_superuser else users.filter(is_superuser=False)

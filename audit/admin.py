@@ -22,12 +22,10 @@ from audit.middleware import AUDITED_FLAG
 from audit.models import Action, AuditEvent
 from audit.refs import ref_text
 
-if TYPE_CHECKING:  # the mixin goes in front of a ModelAdmin; generic for mypy only
+if TYPE_CHECKING:  # the mixin goes in front of a ModelAdmin; a ModelAdmin for mypy only
     _AdminBase = admin.ModelAdmin[Model]
-    _AuditEventAdminBase = admin.ModelAdmin[AuditEvent]
 else:
     _AdminBase = object
-    _AuditEventAdminBase = admin.ModelAdmin
 
 
 class AuditedAdminMixin(_AdminBase):
@@ -95,7 +93,7 @@ class AuditedAdminMixin(_AdminBase):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AuditedAdminMixin, _AuditEventAdminBase):
+class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin[AuditEvent]):
     list_display = ("ts", "action", "outcome", "actor", "actor_role", "object_type", "object_id")
     list_filter = ("action", "outcome", ("ts", admin.DateFieldListFilter))
     search_fields = ("resident_ref",)
