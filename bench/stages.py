@@ -159,7 +159,7 @@ def finalise(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
     ratio = statistics.median(runs_save) / statistics.median(runs_ours)
     return [
         Row(
-            "finalise: decide + apply + audit events",
+            "finalise: preview digest + finalise()",
             f"{count} intakes",
             "throughput",
             "intakes/s",
