@@ -1,6 +1,7 @@
 """Forms of the privacy officer's pages. Thin: the work is in minimisation/resident_requests.py."""
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -82,9 +83,49 @@ class CorrectionForm(forms.Form):
         for item in items:
             self.fields[item.key] = _field_for(item)
             self.initial.setdefault(item.key, item.current)
+        # The version of each intake the page showed: a caseworker's save after the page was
+        # opened makes the correction a conflict (intake.services' one version check), so
+        # the privacy officer never overwrites what they have not seen.
+        for intake_id, version in _shown_versions(items).items():
+            name = _version_field(intake_id)
+            self.fields[name] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE},
+            )
+            self.initial.setdefault(name, version)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if any(self.has_error(_version_field(pk)) for pk in _shown_versions(self.items)):
+            self.add_error(None, STALE_PAGE)  # hidden fields: say it above the form
+        return cleaned
 
     def changes(self) -> dict[str, Any]:
         return {item.key: self.cleaned_data[item.key] for item in self.items}
+
+    def items_as_shown(self) -> list[Correctable]:
+        """The items with the intake versions the page was built from (after is_valid())."""
+        return [
+            replace(item, intake_version=self.cleaned_data[_version_field(item.intake_id)])
+            if item.intake_id is not None
+            else item
+            for item in self.items
+        ]
+
+
+STALE_PAGE = _("Deze pagina is verouderd. Open de correctie opnieuw.")
+
+
+def _version_field(intake_id: int) -> str:
+    return f"versie-intake-{intake_id}"
+
+
+def _shown_versions(items: list[Correctable]) -> dict[int, int]:
+    return {
+        item.intake_id: item.intake_version
+        for item in items
+        if item.intake_id is not None and item.intake_version is not None
+    }
 
 
 def _field_for(item: Correctable) -> forms.Field:

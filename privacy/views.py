@@ -134,7 +134,7 @@ def correction(request: HttpRequest, ref: uuid.UUID) -> HttpResponse:
             changed = correct(
                 resident,
                 changes=form.changes(),
-                items=items,
+                items=form.items_as_shown(),
                 reason=form.cleaned_data["reason"],
                 context=AuditContext.for_request(request),
             )

@@ -181,3 +181,48 @@ def test_a_correction_makes_a_caseworker_form_opened_before_it_stale(make_intake
     row.refresh_from_db()
     assert row.notes == "KANARIE-GECORRIGEERD"
     assert not AuditEvent.objects.filter(action=Action.UPDATE, actor="consulent").exists()
+
+
+@pytest.mark.django_db
+def test_a_caseworkers_save_makes_a_correction_page_opened_before_it_stale(make_intake, signed_in):
+    """The other direction: the privacy officer never overwrites a save they have not seen."""
+    intake = make_intake(domains={"financien": (3, "unknown", "KANARIE-VOOR")})
+    row = DomainAssessment.objects.get(intake=intake, domain="financien")
+    officer = signed_in("privacy")
+    opened = {**current_values(officer, intake.resident), "reason": "inaccurate"}
+
+    caseworker = signed_in("consulent")
+    saved = posted_form(caseworker.get(edit_url(intake)).context["form"])
+    caseworker.post(edit_url(intake), {**saved, "financien-notes": "KANARIE-CONSULENT"})
+    row.refresh_from_db()
+    assert row.notes == "KANARIE-CONSULENT"  # the positive control: the save landed
+
+    response = officer.post(
+        correct_url(intake.resident), {**opened, f"a{row.pk}-notes": "KANARIE-GECORRIGEERD"}
+    )
+
+    assert response.status_code == 400
+    assert "intussen gewijzigd" in response.content.decode()
+    assert "KANARIE-GECORRIGEERD" in response.content.decode()  # the typed input is kept
+    row.refresh_from_db()
+    assert row.notes == "KANARIE-CONSULENT"
+    assert not AuditEvent.objects.filter(action=Action.UPDATE, actor="privacy").exists()
+
+
+@pytest.mark.django_db
+def test_a_correction_page_without_the_versions_it_showed_is_refused_in_dutch(
+    make_intake, signed_in
+):
+    intake = make_intake(domains={"financien": (3, "unknown", "KANARIE-VOOR")})
+    row = DomainAssessment.objects.get(intake=intake, domain="financien")
+    officer = signed_in("privacy")
+    data = {**current_values(officer, intake.resident), "reason": "inaccurate"}
+    data = {name: value for name, value in data.items() if not name.startswith("versie-")}
+    data[f"a{row.pk}-notes"] = "KANARIE-GECORRIGEERD"
+
+    response = officer.post(correct_url(intake.resident), data)
+
+    assert response.status_code == 400
+    assert "Deze pagina is verouderd" in response.content.decode()
+    row.refresh_from_db()
+    assert row.notes == "KANARIE-VOOR"
