@@ -19,7 +19,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 
-from audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
+from audit.chain import GENESIS_HASH, HASHED_FIELDS, canonical_ts, event_hash
 from audit.context import AuditContext
 from audit.models import Action, AuditEvent, Outcome
 
@@ -99,9 +99,59 @@ def append(events: Sequence[Event]) -> list[AuditEvent]:
             # Microsecond precision survives every backend, so the hash is re-computable.
             row.ts = now
             row.hash = prev = event_hash(_hashed(row))
+        if connection.vendor == "postgresql":
+            return _insert_postgresql(rows)
         # The base manager: AuditEventQuerySet refuses bulk_create, which would skip the
         # lock held here. One INSERT, ids drawn in list order, so id order is chain order.
         return AuditEvent._base_manager.bulk_create(rows)
+
+
+def _insert_postgresql(rows: list[AuditEvent]) -> list[AuditEvent]:
+    """One INSERT of every row from one JSON document (jsonb_to_recordset), in list order.
+
+    Django's bulk_create sends each value as a parameter of its own, which psycopg quotes one
+    by one in Python (client-side binding): a third of a sweep batch's time (make bench,
+    sweep: 0.25x against 0.32x a raw DELETE with it). One JSON document is encoded in C and
+    parsed by the server. The values stored are the values hashed: the timestamp as ISO text
+    with microseconds, the detail as the same JSON. Ids are drawn in the order written.
+    """
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    payload = json.dumps(
+        [
+            {
+                f.column: canonical_ts(row.ts) if f.attname == "ts" else getattr(row, f.attname)
+                for f in fields
+            }
+            for row in rows
+        ],
+        ensure_ascii=False,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(_json_insert_sql(fields), [payload])
+        ids = sorted(pk for (pk,) in cursor.fetchall())
+    for row, pk in zip(rows, ids, strict=True):
+        row.pk = pk
+        row._state.adding = False
+        row._state.db = connection.alias
+    return rows
+
+
+def _json_insert_sql(fields: list[Any]) -> str:
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    # A JSON record's text columns are `text`; the others as the table declares them.
+    types = ", ".join(
+        f"{quote(f.column)} "
+        + ("text" if f.get_internal_type() == "CharField" else str(f.db_type(connection)))
+        for f in fields
+    )
+    # Names and types come from the model; the rows are the one parameter.
+    return (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({names}) "  # noqa: S608
+        f"SELECT {names} FROM ROWS FROM (jsonb_to_recordset(%s::jsonb) AS ({types})) "
+        f"WITH ORDINALITY AS r({names}, n) ORDER BY n "
+        f"RETURNING {quote('id')}"
+    )
 
 
 def _lock_chain_head() -> str:
