@@ -29,7 +29,7 @@ SECOND_FACTOR_NAMESPACE = "two_factor"
 
 
 def start_session_clock(request: HttpRequest) -> None:
-    """Called at sign-in (config.views.SignInView), after Django has cycled the session key."""
+    """Called at sign-in (accounts.views.SignInView), after Django has cycled the session key."""
     now = time.time()
     request.session[SIGNED_IN_AT_KEY] = now
     request.session[LAST_SEEN_KEY] = now

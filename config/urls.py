@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from config import views
 
 urlpatterns = [
@@ -9,7 +10,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path(
         "aanmelden/",
-        views.SignInView.as_view(),
+        accounts_views.SignInView.as_view(),
         name="login",
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),

@@ -1,18 +1,14 @@
 """Pages that belong to no single app: the start page and the health check."""
 
 import logging
-from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.middleware import start_session_clock
 from accounts.roles import role_of
 
 logger = logging.getLogger(__name__)
@@ -36,23 +32,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
         logger.warning("health check: database unreachable (%s)", type(exc).__name__)
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
-
-
-class SignInView(LoginView):
-    """Django's sign-in (it cycles the session key), plus the session clock and the
-    development note about the second factor."""
-
-    redirect_authenticated_user = True
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        context["otp_required"] = settings.OTP_REQUIRED
-        return context
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        start_session_clock(self.request)
-        return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
