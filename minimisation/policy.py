@@ -35,7 +35,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from intake.instrument import CRIMINAL, HEALTH, INSTRUMENTS
 
-POLICY_VERSION = "2026.1"
+POLICY_VERSION = "2026.2"
 
 
 class Condition(StrEnum):
