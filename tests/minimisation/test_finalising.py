@@ -315,12 +315,14 @@ def intake_specs(draw):
     return framework, domains
 
 
-@pytest.mark.django_db
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
+# Each example builds and finalises an intake in the database: 40 of them are enough.
+RANDOM_INTAKES = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+@pytest.mark.django_db
+@RANDOM_INTAKES
 @given(spec=intake_specs())
 def test_finalise_then_decide_again_keeps_the_same_set_for_random_intakes(demo_users, spec):
     framework, domains = spec
@@ -359,11 +361,7 @@ def _rows_as_row_by_row_destruction_left_them(before, decision):
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
+@RANDOM_INTAKES
 @given(spec=intake_specs())
 def test_set_based_destruction_leaves_the_rows_row_by_row_destruction_left(demo_users, spec):
     framework, domains = spec
