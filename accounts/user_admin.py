@@ -18,6 +18,8 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from audit.admin import RightBeforeObjectMixin
+
 M = TypeVar("M", bound=Model)
 
 SUPERUSER_ONLY_USER_FIELDS = ("is_superuser", "user_permissions")
@@ -46,6 +48,16 @@ class TeamAndRoleAdmin(GroupAdmin):
 def install() -> None:
     _replace(User, AccountAdmin)
     _replace(Group, TeamAndRoleAdmin)
+    _right_before_object_everywhere()
+
+
+def _right_before_object_everywhere() -> None:
+    """Every registered ModelAdmin, other apps' included, checks the right before it looks
+    an object up on its history page (audit.admin.RightBeforeObjectMixin)."""
+    for model, model_admin in list(admin.site._registry.items()):
+        cls = type(model_admin)
+        if not issubclass(cls, RightBeforeObjectMixin):
+            _replace(model, type(cls.__name__, (RightBeforeObjectMixin, cls), {}))
 
 
 def _replace(model: type[M], model_admin: type[admin.ModelAdmin[M]]) -> None:

@@ -13,13 +13,14 @@ factor device (OTP is off in the tests; the second factor has its own tests).
 
 import contextlib
 import pprint
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponseBase
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -137,9 +138,7 @@ def _admin_model_answer(action: str, rights: set[str], variant: str) -> int:
         return 200 if sees else 403
     if action == "add":
         return 200 if "add" in rights else 403
-    if action == "history":  # object first: a missing one is a redirect for anyone
-        return 302 if variant == MISSING else (200 if sees else 403)
-    if action == "change":
+    if action in ("history", "change"):  # the right first, so a 403 tells nothing
         return 403 if not sees else (302 if variant == MISSING else 200)
     if action == "delete":
         return 403 if "delete" not in rights else (302 if variant == MISSING else 200)
@@ -343,23 +342,56 @@ def _expectations(world: dict) -> tuple[dict[tuple[str, ...], tuple[str, int]], 
     return cases, unruled
 
 
+def _responses(
+    cases: dict[tuple[str, ...], tuple[str, int]], users: dict, who: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], HttpResponseBase]]:
+    """Ask every case of the users in `who`, GET with one client per user."""
+    clients = {user: _client(user, users) for user in who}
+    for case, (path, _want) in cases.items():
+        _key_, user, _variant, method = case
+        if user not in who:
+            continue
+        if method == "POST":  # a client of its own: a POST may sign the user out
+            yield case, _client(user, users).post(path)
+        else:
+            yield case, clients[user].get(path)
+
+
+def cache_directives(response: HttpResponseBase) -> set[str]:
+    return {d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()}
+
+
 @pytest.mark.django_db
 def test_every_url_answers_every_user_as_the_rules_say(world: dict, demo_users: dict) -> None:
     cases, unruled = _expectations(world)
     assert not unruled, f"URL patterns that no rule or exception covers: {sorted(unruled)}"
-    clients = {user: _client(user, demo_users) for user in USERS}
     wrong = {}
-    for case, (path, want) in cases.items():
-        _key_, user, _variant, method = case
-        if method == "POST":  # a client of its own: a POST may sign the user out
-            got = _client(user, demo_users).post(path).status_code
-        else:
-            got = clients[user].get(path).status_code
-        if got != want:
-            wrong[case] = (want, got)
+    for case, response in _responses(cases, demo_users, USERS):
+        want = cases[case][1]
+        if response.status_code != want:
+            wrong[case] = (want, response.status_code)
     assert not wrong, "(url, user, variant, method): (expected, actual)\n" + pprint.pformat(
         wrong, width=120
     )
+
+
+@pytest.mark.django_db
+def test_every_url_tells_a_signed_in_users_browser_to_store_nothing(
+    world: dict, demo_users: dict
+) -> None:
+    """Cache-Control: no-store, private on every answer to a signed-in user, whatever the
+    status: a page with resident data never lands in the browser's disk cache, and Back
+    asks the server again."""
+    cases = _expectations(world)[0]
+    stored = {
+        case: response.get("Cache-Control", "")
+        for case, response in _responses(cases, demo_users, tuple(SIGNED_IN))
+        if not {"no-store", "private"} <= cache_directives(response)
+    }
+    assert not stored, "(url, user, variant, method): Cache-Control\n" + pprint.pformat(stored)
+    # The positive control: the same check finds an answer that may be stored (an anonymous
+    # visitor's "page not found" holds nothing of anyone).
+    assert "no-store" not in cache_directives(Client().get("/geen-pagina/"))
 
 
 def test_every_exception_names_a_url_and_differs_from_the_rules() -> None:
