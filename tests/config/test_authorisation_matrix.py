@@ -25,6 +25,7 @@ from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import RoleGrant
 from accounts.roles import CASEWORK_ROLES, CONSULENT, PRIVACY_OFFICER, TEAMLEIDER
 from audit.models import AuditEvent
 from intake.management.commands.seed_demo import DEMO_TEAM, DEMO_USERS
@@ -76,6 +77,7 @@ PAGES: dict[str, Page] = {
     "home": Page(),
     "healthz": Page(public=True),
     "login": Page(public=True),
+    "activate": Page(public=True),  # an invalid link: the page says so, to anyone
     "logout": Page(public=True, post_only=True),
     "intake:list": Page(roles=CASEWORK_ROLES),
     "intake:new": Page(roles=(CONSULENT,)),
@@ -110,6 +112,8 @@ ADMIN_RIGHTS: dict[str, dict[str, set[str]]] = {
     "intake/intake": {"privacy": {"view"}},
     "minimisation/decisionrecord": {"privacy": {"view"}},
     "auth/user": {"beheer": {"view", "add", "change"}},
+    # Pending role grants: seen and decided by their approvers (accounts/grants.py).
+    "accounts/rolegrant": {"beheer": {"view"}, "privacy": {"view"}},
     "auth/group": {"beheer": {"view", "add", "change", "delete"}},
     # Reset a lost second factor; lift a login lock-out.
     "otp_totp/totpdevice": {"beheer": {"view", "delete"}},
@@ -143,7 +147,7 @@ def _admin_model_answer(action: str, rights: set[str], variant: str) -> int:
     if action == "delete":
         return 403 if "delete" not in rights else (302 if variant == MISSING else 200)
     if action == "password_change":
-        return 403 if "change" not in rights else (404 if variant == MISSING else 200)
+        return 403  # nobody sets someone else's password: an activation link does
     raise LookupError(action)
 
 
@@ -254,6 +258,11 @@ def world(demo_users: dict, settings: object) -> dict[str, object]:
         "auth/group": Group.objects.get(name=DEMO_TEAM),
         "otp_totp/totpdevice": TOTPDevice.objects.create(user=device_owner, name="toets"),
         "otp_static/staticdevice": StaticDevice.objects.create(user=device_owner, name="toets"),
+        "accounts/rolegrant": RoleGrant.objects.create(
+            user=device_owner,
+            group=Group.objects.get(name=CONSULENT),
+            proposed_by=UserFactory(username="matrix-proposer"),
+        ),
         "axes/accessattempt": AccessAttempt.objects.create(
             username="x", ip_address="127.0.0.1", failures_since_start=1
         ),
@@ -301,9 +310,15 @@ def _admin_paths(name: str, route: str, world: dict) -> dict[str, str]:
     return {"object": _fill(route, str(obj.pk)), MISSING: _fill(route, MISSING_ID)}
 
 
+# URLs whose parameters name no object of the world: tried with these values.
+PARAMETER_PATHS = {"activate": "/activeren/MQ/geen-geldig-token/"}
+
+
 def _paths(name: str, route: str, world: dict) -> dict[str, str]:
     if name.startswith("admin:") or route.startswith("beheer/"):
         return _admin_paths(name, route, world)
+    if name in PARAMETER_PATHS:
+        return {"": PARAMETER_PATHS[name]}
     if "<" in route:
         return _object_paths(name, route, world)
     return {"": "/" + route}
