@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.activation import awaits_activation
 from accounts.models import STAFF_LABEL, GrantStatus, RoleGrant
 from accounts.roles import APP_ADMIN, LEADS_PREFIX, PRIVACY_OFFICER, ROLES
 from audit.context import AuditContext
@@ -163,6 +164,13 @@ def approval_refusal(grant: RoleGrant, approver: User) -> str:
         return _("U mag deze toekenning niet goedkeuren.")
     if not grant.user.is_active:
         return _("Dit account is niet actief.")
+    if awaits_activation(grant.user):
+        # Until its owner chose a password, an account's e-mail address decides who gets in
+        # (a new activation link goes there): no role before that.
+        return _(
+            "Dit account is nog niet geactiveerd. Keur de rol goed nadat de gebruiker zelf "
+            "een wachtwoord heeft gekozen."
+        )
     return ""
 
 

@@ -67,12 +67,14 @@ def group_names(user: User) -> set[str]:
 @pytest.fixture
 def second_admin(demo_users: dict) -> User:
     """Another functioneel beheerder: the second pair of eyes."""
-    return UserFactory(username="beheer2", role=APP_ADMIN, is_staff=True)
+    return UserFactory(username="beheer2", role=APP_ADMIN, is_staff=True, password="x-beheer2-1")
 
 
 @pytest.fixture
 def accomplice() -> User:
-    return UserFactory(username="handlanger", email="handlanger@example.org")
+    return UserFactory(
+        username="handlanger", email="handlanger@example.org", password="x-handlanger-1"
+    )
 
 
 def approve(client: Client, *grants: RoleGrant) -> object:
@@ -220,6 +222,20 @@ def test_the_privacy_officer_approves_the_privacy_role_but_no_other(
     assert privacy_grant.status == GrantStatus.APPROVED
     assert consulent_grant.status == GrantStatus.PENDING
     assert group_names(accomplice) == {PRIVACY_OFFICER}
+
+
+def test_no_role_is_approved_before_its_owner_activated_the_account(
+    signed_in, demo_users: dict, second_admin: User
+) -> None:
+    """Otherwise the proposer could point the pending account's e-mail at themselves."""
+    waiting = UserFactory(username="nog-niet-actief", email="n@example.org")
+    assert not waiting.has_usable_password()
+    post_groups(signed_in("beheer"), waiting, CONSULENT)
+    other = Client()
+    other.force_login(second_admin)
+    response = approve(other, RoleGrant.objects.get(user=waiting))
+    assert "nog niet geactiveerd" in response.content.decode()
+    assert CONSULENT not in group_names(waiting)
 
 
 def test_the_database_refuses_an_approval_by_the_proposer(demo_users: dict) -> None:
