@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.activation import awaits_activation, do_create_account, do_send_new_activation_link
 from accounts.grants import GrantRefusedError, do_change_roles, needs_second_person
+from accounts.models import RoleGrant
 from audit.admin import RightBeforeObjectMixin
 from audit.context import AuditContext
 
@@ -64,7 +65,7 @@ class AccountAdmin(UserAdmin[User]):
         (
             gettext_lazy("Rollen en toegang"),
             {
-                "fields": ("is_active", "is_staff", "groups", "is_superuser"),
+                "fields": ("is_active", "is_staff", "groups", "pending_grants", "is_superuser"),
                 "description": gettext_lazy(
                     "Een rol, een leidinggroep of toegang tot het beheer gaat pas in als een "
                     "tweede beheerder de toekenning goedkeurt (Roltoekenningen). Intrekken "
@@ -86,6 +87,7 @@ class AccountAdmin(UserAdmin[User]):
         fields = (
             *super().get_readonly_fields(request, obj),
             "account_status",
+            "pending_grants",
             "is_superuser",
             "last_login",
             "date_joined",
@@ -99,6 +101,11 @@ class AccountAdmin(UserAdmin[User]):
         if awaits_activation(user):
             return _("nog niet geactiveerd: de gebruiker kiest zelf een wachtwoord via de link")
         return _("geactiveerd")
+
+    @admin.display(description=gettext_lazy("wacht op goedkeuring"))
+    def pending_grants(self, user: User) -> str:
+        pending = RoleGrant.objects.pending().filter(user=user).select_related("group")
+        return ", ".join(grant.role_name for grant in pending) or "–"
 
     def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
         """Gone: nobody sets someone else's password (their own: the admin's own page)."""
@@ -227,7 +234,6 @@ def _acting_user(request: HttpRequest) -> User:
 
 def install() -> None:
     from accounts.grants_admin import RoleGrantAdmin
-    from accounts.models import RoleGrant
 
     _replace(User, AccountAdmin)
     _replace(Group, TeamAndRoleAdmin)

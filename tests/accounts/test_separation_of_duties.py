@@ -172,6 +172,8 @@ def test_a_role_given_to_an_accomplice_waits_for_a_second_person(
     as_accomplice = Client()
     as_accomplice.force_login(accomplice)
     assert as_accomplice.get("/intakes/").status_code == 403
+    page = client.get(change_url(accomplice)).content.decode().lower()
+    assert "wacht op goedkeuring" in page and "consulent, beheeromgeving (staff)" in page
 
 
 def test_nobody_approves_their_own_proposal_and_a_second_admin_does(
