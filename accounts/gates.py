@@ -6,7 +6,8 @@ URL of that view, so the answer never depends on whether an object exists:
 - `hide=False` (the default): 403. For pages that name no object (a 403 leaks nothing).
 - `hide=True`: 404, for pages whose very existence is the privacy officer's business.
 
-`no_store=True` adds `Cache-Control: no-store` for pages that show resident data.
+No page needs to ask for `Cache-Control: no-store`: every response to a signed-in user
+carries it (accounts.middleware.BrowserKeepsNothingMiddleware).
 Object access is not a role question: intake/access.py answers it (404).
 """
 
@@ -25,9 +26,7 @@ from accounts.roles import role_of
 View = Callable[..., HttpResponseBase]
 
 
-def role_required(
-    *roles: str, hide: bool = False, no_store: bool = False
-) -> Callable[[View], View]:
+def role_required(*roles: str, hide: bool = False) -> Callable[[View], View]:
     """Sign-in first (anonymous: to the sign-in page), then one of `roles`."""
 
     def decorator(view: View) -> View:
@@ -36,10 +35,7 @@ def role_required(
         def gated(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if role_of(request.user) not in roles:
                 raise Http404 if hide else PermissionDenied
-            response = view(request, *args, **kwargs)
-            if no_store:
-                response["Cache-Control"] = "no-store"
-            return response
+            return view(request, *args, **kwargs)
 
         return gated
 

@@ -1,7 +1,7 @@
-"""Session limits and the second-factor gate.
+"""Session limits, the second-factor gate, and what a signed-in user's browser may keep.
 
-Both act on a signed-in user only and run after AuthenticationMiddleware (and
-after django-otp's OTPMiddleware for the gate), see MIDDLEWARE in settings.
+All act on a signed-in user and run after AuthenticationMiddleware (the gate also
+after django-otp's OTPMiddleware), see MIDDLEWARE in settings.
 """
 
 import time
@@ -14,6 +14,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from accounts.two_factor import needs_second_factor
@@ -26,6 +27,42 @@ LAST_SEEN_MAX_STEP_SECONDS = 60
 # Views a signed-in but not yet verified user may reach: sign-out and the second-factor pages.
 SECOND_FACTOR_EXEMPT_URL_NAMES = frozenset({"login", "logout", "healthz"})
 SECOND_FACTOR_NAMESPACE = "two_factor"
+
+
+# Sent when a response ends a session: the browser drops what it cached and stored for this
+# origin (pages, form state kept for Back, local and session storage). Not "cookies": the
+# session cookie is already void, and clearing it would also log out other tabs' CSRF tokens.
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+class BrowserKeepsNothingMiddleware:
+    """The one place that tells the browser what it may keep of a signed-in user's pages.
+
+    - Every response to a signed-in user (before or after the view: sign-in and sign-out
+      included), and every response to a POST (it may echo what was typed, a rejected BSN
+      too), is `Cache-Control: no-store, private`: no page with resident data lands in the
+      disk cache, and Back fetches it again from the server, which then answers for the
+      intake as it is now (a finalised intake's discarded values are gone).
+    - A response that ends a session (sign-out, the admin's sign-out, an expired session)
+      carries `Clear-Site-Data: "cache", "storage"`.
+
+    Placed right after AuthenticationMiddleware, so it sees the user before the session
+    checks below it can sign them out.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if was_signed_in or signed_in or request.method == "POST":
+            patch_cache_control(response, no_store=True, private=True)
+        if was_signed_in and not signed_in:
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
+        return response
 
 
 def start_session_clock(request: HttpRequest) -> None:

@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("intake", "view_zrmdefinition"),
         ("minimisation", "view_decisionrecord"),
         ("minimisation", "view_keptfield"),
+        # Pending role grants: the privacy officer approves the privacy role (accounts/grants.py).
+        ("accounts", "view_rolegrant"),
     ),
     APP_ADMIN: (
         ("auth", "add_user"),
@@ -50,6 +52,8 @@ ROLE_PERMISSIONS: dict[str, tuple[tuple[str, str], ...]] = {
         ("otp_static", "delete_staticdevice"),
         ("axes", "view_accessattempt"),
         ("axes", "delete_accessattempt"),
+        # Pending role grants: approved or rejected by a second person (accounts/grants.py).
+        ("accounts", "view_rolegrant"),
     ),
 }
 

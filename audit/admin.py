@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +29,23 @@ else:
     _AdminBase = object
 
 
-class AuditedAdminMixin(_AdminBase):
+class RightBeforeObjectMixin(_AdminBase):
+    """The history page checks the right before it looks the object up.
+
+    Django does it the other way round: a missing object redirects, an existing one is a
+    403, which tells anyone whether an id exists. With the right first, both are a 403.
+    (accounts.user_admin puts this in front of every registered ModelAdmin.)
+    """
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+
+class AuditedAdminMixin(RightBeforeObjectMixin):
     """Writes ADMIN_VIEW for changelist, change (view) and history pages."""
 
     def changelist_view(

@@ -44,6 +44,11 @@ class Action(models.TextChoices):
     ADMIN_VIEW = "admin_view", _("beheerpagina inzien")
     LOAD_DEFINITIONS = "load_definitions", _("ZRM-definities laden")
     PRUNE = "prune", _("auditlog opschonen")
+    # Separation of duties (accounts/grants.py): a role proposed, approved, rejected, revoked.
+    ROLE_PROPOSED = "role_proposed", _("rol voorgesteld")
+    ROLE_APPROVED = "role_approved", _("rol goedgekeurd")
+    ROLE_REJECTED = "role_rejected", _("rol afgewezen")
+    ROLE_REVOKED = "role_revoked", _("rol ingetrokken")
 
 
 class Outcome(models.TextChoices):

@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # no-store for every signed-in user's page, Clear-Site-Data when a session ends.
+    "accounts.middleware.BrowserKeepsNothingMiddleware",
     "audit.middleware.AccessAuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -182,6 +184,22 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ZRM-intake")
 # The admin never shows a user's TOTP secret or QR code (an application admin who could
 # read it could pass anyone's second factor); it may only delete a lost device.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# A new account's activation link (accounts/activation.py) lasts this long. It is Django's
+# password-reset token under a salt of its own; the product has no other reset flow.
+ACCOUNT_ACTIVATION_HOURS = env_int("ACCOUNT_ACTIVATION_HOURS", 72, minimum=1)
+PASSWORD_RESET_TIMEOUT = ACCOUNT_ACTIVATION_HOURS * 60 * 60
+# The activation link goes by e-mail: SMTP in production, the console in development.
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zrm-intake@localhost")
 
 # Login throttling (django-axes): lock out a user name from one address after repeated
 # failures, for a cool-off period. Passwords are never stored (axes masks them); the audit

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts import views as accounts_views
+from accounts.activation import ActivationView
 from config import views
 
 urlpatterns = [
@@ -14,6 +15,7 @@ urlpatterns = [
         name="login",
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("activeren/<uidb64>/<token>/", ActivationView.as_view(), name="activate"),
     path("intakes/", include("intake.urls")),
     path("beheer/", admin.site.urls),
     path("", include("minimisation.urls")),

@@ -9,6 +9,7 @@ from django.forms import SearchInput
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from intake.autofill import no_autofill
 from intake.bsn import normalise_bsn
 from intake.field_help import help_text_for
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
@@ -48,6 +49,7 @@ class IntakeFilterForm(forms.Form):
             Div("framework", css_class="col-md-3"),
             Div(Submit("zoek", _("Zoeken"), css_class="mb-3"), css_class="col-md-2"),
         )
+        no_autofill(self)
 
 
 class ResidentSearchForm(forms.Form):
@@ -64,6 +66,7 @@ class ResidentSearchForm(forms.Form):
         # POST, not GET: a name, birth date or BSN must never be in a URL (access logs).
         self.helper.form_method = "post"
         self.helper.layout = Layout("q", Submit("zoek", _("Zoeken")))
+        no_autofill(self)
 
 
 class ResidentForm(forms.ModelForm[Resident]):
@@ -85,6 +88,7 @@ class ResidentForm(forms.ModelForm[Resident]):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        no_autofill(self)
 
     def clean_bsn(self) -> str:
         return normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
@@ -107,6 +111,7 @@ class NewIntakeForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+        no_autofill(self)  # the framework says which kind of help a resident asked for
 
 
 class AssessmentForm(forms.Form):
@@ -188,6 +193,7 @@ class AssessmentForm(forms.Form):
             *fieldsets,
             Submit("opslaan", _("Opslaan als concept"), css_class="btn-primary"),
         )
+        no_autofill(self)
 
     @staticmethod
     def initial_for(intake: Intake, rows: list[DomainAssessment]) -> dict[str, Any]:

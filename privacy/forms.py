@@ -11,6 +11,7 @@ from django.forms import SearchInput
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intake.autofill import no_autofill
 from intake.bsn import normalise_bsn, validate_bsn
 from intake.validators import validate_birth_date
 from privacy.resident_requests import Correctable, CorrectionReason, ErasureReason
@@ -66,6 +67,7 @@ class ResidentLookupForm(forms.Form):
         self.helper.form_method = "post"
         self.helper.form_id = "resident-lookup"
         self.helper.layout = Layout("q", Submit("zoek", _("Zoeken")))
+        no_autofill(self)
 
 
 class CorrectionForm(forms.Form):
@@ -93,6 +95,7 @@ class CorrectionForm(forms.Form):
                 error_messages={"required": STALE_PAGE, "invalid": STALE_PAGE},
             )
             self.initial.setdefault(name, version)
+        no_autofill(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

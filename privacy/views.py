@@ -35,7 +35,7 @@ from privacy.resident_requests import (
     report_as_json,
 )
 
-privacy_officer_only = role_required(PRIVACY_OFFICER, hide=True, no_store=True)
+privacy_officer_only = role_required(PRIVACY_OFFICER, hide=True)
 
 
 def _resident(ref: uuid.UUID) -> Resident:

@@ -26,7 +26,6 @@ def export(request: HttpRequest) -> HttpResponseBase:
         )
         stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
         response["Content-Disposition"] = f'attachment; filename="auditlog-{stamp}.{fmt}"'
-        response["Cache-Control"] = "no-store"
         return response
     status = 400 if request.method == "POST" else 200
     return render(request, "privacy/audit_export.html", {"form": form}, status=status)

@@ -48,7 +48,8 @@ def test_admin_filters_by_action_and_date(admin_client_, write_events) -> None:
     write_events(1, action=Action.CREATE)
     write_events(1, at=dt.datetime(2020, 6, 1, 12, tzinfo=dt.UTC), action=Action.UPDATE)
     result = admin_client_.get(CHANGELIST, {"action__exact": "create"}).context["cl"].result_list
-    assert [e.action for e in result] == ["create"]
+    # (The superuser that admin_client_ made is a "create" event of its own: accounts.signals.)
+    assert [e.action for e in result if e.object_type != "user"] == ["create"]
     period = {"ts__gte": "2020-06-01 00:00:00+00:00", "ts__lt": "2020-06-02 00:00:00+00:00"}
     result = admin_client_.get(CHANGELIST, period).context["cl"].result_list
     assert [e.action for e in result] == ["update"]

@@ -13,17 +13,19 @@ factor device (OTP is off in the tests; the second factor has its own tests).
 
 import contextlib
 import pprint
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponseBase
 from django.test import Client
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import RoleGrant
 from accounts.roles import CASEWORK_ROLES, CONSULENT, PRIVACY_OFFICER, TEAMLEIDER
 from audit.models import AuditEvent
 from intake.management.commands.seed_demo import DEMO_TEAM, DEMO_USERS
@@ -75,6 +77,7 @@ PAGES: dict[str, Page] = {
     "home": Page(),
     "healthz": Page(public=True),
     "login": Page(public=True),
+    "activate": Page(public=True),  # an invalid link: the page says so, to anyone
     "logout": Page(public=True, post_only=True),
     "intake:list": Page(roles=CASEWORK_ROLES),
     "intake:new": Page(roles=(CONSULENT,)),
@@ -109,6 +112,8 @@ ADMIN_RIGHTS: dict[str, dict[str, set[str]]] = {
     "intake/intake": {"privacy": {"view"}},
     "minimisation/decisionrecord": {"privacy": {"view"}},
     "auth/user": {"beheer": {"view", "add", "change"}},
+    # Pending role grants: seen and decided by their approvers (accounts/grants.py).
+    "accounts/rolegrant": {"beheer": {"view"}, "privacy": {"view"}},
     "auth/group": {"beheer": {"view", "add", "change", "delete"}},
     # Reset a lost second factor; lift a login lock-out.
     "otp_totp/totpdevice": {"beheer": {"view", "delete"}},
@@ -137,14 +142,12 @@ def _admin_model_answer(action: str, rights: set[str], variant: str) -> int:
         return 200 if sees else 403
     if action == "add":
         return 200 if "add" in rights else 403
-    if action == "history":  # object first: a missing one is a redirect for anyone
-        return 302 if variant == MISSING else (200 if sees else 403)
-    if action == "change":
+    if action in ("history", "change"):  # the right first, so a 403 tells nothing
         return 403 if not sees else (302 if variant == MISSING else 200)
     if action == "delete":
         return 403 if "delete" not in rights else (302 if variant == MISSING else 200)
     if action == "password_change":
-        return 403 if "change" not in rights else (404 if variant == MISSING else 200)
+        return 403  # nobody sets someone else's password: an activation link does
     raise LookupError(action)
 
 
@@ -255,6 +258,11 @@ def world(demo_users: dict, settings: object) -> dict[str, object]:
         "auth/group": Group.objects.get(name=DEMO_TEAM),
         "otp_totp/totpdevice": TOTPDevice.objects.create(user=device_owner, name="toets"),
         "otp_static/staticdevice": StaticDevice.objects.create(user=device_owner, name="toets"),
+        "accounts/rolegrant": RoleGrant.objects.create(
+            user=device_owner,
+            group=Group.objects.get(name=CONSULENT),
+            proposed_by=UserFactory(username="matrix-proposer"),
+        ),
         "axes/accessattempt": AccessAttempt.objects.create(
             username="x", ip_address="127.0.0.1", failures_since_start=1
         ),
@@ -302,9 +310,15 @@ def _admin_paths(name: str, route: str, world: dict) -> dict[str, str]:
     return {"object": _fill(route, str(obj.pk)), MISSING: _fill(route, MISSING_ID)}
 
 
+# URLs whose parameters name no object of the world: tried with these values.
+PARAMETER_PATHS = {"activate": "/activeren/MQ/geen-geldig-token/"}
+
+
 def _paths(name: str, route: str, world: dict) -> dict[str, str]:
     if name.startswith("admin:") or route.startswith("beheer/"):
         return _admin_paths(name, route, world)
+    if name in PARAMETER_PATHS:
+        return {"": PARAMETER_PATHS[name]}
     if "<" in route:
         return _object_paths(name, route, world)
     return {"": "/" + route}
@@ -343,23 +357,56 @@ def _expectations(world: dict) -> tuple[dict[tuple[str, ...], tuple[str, int]], 
     return cases, unruled
 
 
+def _responses(
+    cases: dict[tuple[str, ...], tuple[str, int]], users: dict, who: tuple[str, ...]
+) -> Iterator[tuple[tuple[str, ...], HttpResponseBase]]:
+    """Ask every case of the users in `who`, GET with one client per user."""
+    clients = {user: _client(user, users) for user in who}
+    for case, (path, _want) in cases.items():
+        _key_, user, _variant, method = case
+        if user not in who:
+            continue
+        if method == "POST":  # a client of its own: a POST may sign the user out
+            yield case, _client(user, users).post(path)
+        else:
+            yield case, clients[user].get(path)
+
+
+def cache_directives(response: HttpResponseBase) -> set[str]:
+    return {d.strip() for d in response.get("Cache-Control", "").split(",") if d.strip()}
+
+
 @pytest.mark.django_db
 def test_every_url_answers_every_user_as_the_rules_say(world: dict, demo_users: dict) -> None:
     cases, unruled = _expectations(world)
     assert not unruled, f"URL patterns that no rule or exception covers: {sorted(unruled)}"
-    clients = {user: _client(user, demo_users) for user in USERS}
     wrong = {}
-    for case, (path, want) in cases.items():
-        _key_, user, _variant, method = case
-        if method == "POST":  # a client of its own: a POST may sign the user out
-            got = _client(user, demo_users).post(path).status_code
-        else:
-            got = clients[user].get(path).status_code
-        if got != want:
-            wrong[case] = (want, got)
+    for case, response in _responses(cases, demo_users, USERS):
+        want = cases[case][1]
+        if response.status_code != want:
+            wrong[case] = (want, response.status_code)
     assert not wrong, "(url, user, variant, method): (expected, actual)\n" + pprint.pformat(
         wrong, width=120
     )
+
+
+@pytest.mark.django_db
+def test_every_url_tells_a_signed_in_users_browser_to_store_nothing(
+    world: dict, demo_users: dict
+) -> None:
+    """Cache-Control: no-store, private on every answer to a signed-in user, whatever the
+    status: a page with resident data never lands in the browser's disk cache, and Back
+    asks the server again."""
+    cases = _expectations(world)[0]
+    stored = {
+        case: response.get("Cache-Control", "")
+        for case, response in _responses(cases, demo_users, tuple(SIGNED_IN))
+        if not {"no-store", "private"} <= cache_directives(response)
+    }
+    assert not stored, "(url, user, variant, method): Cache-Control\n" + pprint.pformat(stored)
+    # The positive control: the same check finds an answer that may be stored (an anonymous
+    # visitor's "page not found" holds nothing of anyone).
+    assert "no-store" not in cache_directives(Client().get("/geen-pagina/"))
 
 
 def test_every_exception_names_a_url_and_differs_from_the_rules() -> None:

@@ -73,10 +73,17 @@ def test_the_application_admin_adds_a_caseworker_to_a_team(
     assert user.groups.filter(name="Team Zuid").exists()
 
 
-def test_a_superuser_still_sees_every_field(root: object) -> None:
+def test_not_even_a_superuser_gets_the_superuser_flag_or_direct_permissions_in_the_admin(
+    root: object,
+) -> None:
     from django.test import Client
 
     client = Client()
     client.force_login(root)
-    form = client.get(f"/beheer/auth/user/{root.pk}/change/").context["adminform"].form
-    assert "is_superuser" in form.fields
+    form = client.get("/beheer/auth/user/add/").context["adminform"].form
+    assert "is_superuser" not in form.fields and "password1" not in form.fields
+    consulent = get_user_model().objects.create_user("iemand", email="iemand@example.org")
+    form = client.get(f"/beheer/auth/user/{consulent.pk}/change/").context["adminform"].form
+    assert "is_superuser" not in form.fields
+    assert "user_permissions" not in form.fields
+    assert "groups" in form.fields  # the positive control: the form is the editable one

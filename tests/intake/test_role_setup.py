@@ -33,4 +33,7 @@ def test_the_migrations_and_the_post_migrate_table_agree() -> None:
     )
     frozen = {role: set(perms) for role, perms in migration.ROLE_PERMISSIONS.items()}
     frozen[review.PRIVACY_OFFICER] |= set(review.REVIEW_PERMISSIONS)
+    grants = importlib.import_module("accounts.migrations.0002_role_grant_view_permission")
+    for role, perms in grants.GRANT_PERMISSIONS.items():
+        frozen[role] |= set(perms)
     assert frozen == {role: set(perms) for role, perms in ROLE_PERMISSIONS.items()}
