@@ -14,6 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sessie/verlengen/", accounts_views.keep_alive, name="keep_alive"),
     path("intakes/", include("intake.urls")),
     path("beheer/", admin.site.urls),
     path("", include("minimisation.urls")),

@@ -109,10 +109,22 @@ class NewIntakeForm(forms.Form):
         self.helper.disable_csrf = True
 
 
+KEEP_MINE, TAKE_STORED = "mijn", "opgeslagen"
+CONFLICT_CHOICES = [
+    (KEEP_MINE, _("Mijn invoer bewaren: de opgeslagen versie van dit domein wordt vervangen")),
+    (TAKE_STORED, _("De opgeslagen versie overnemen: mijn invoer voor dit domein vervalt")),
+]
+
+
 class AssessmentForm(forms.Form):
-    """All domains of one intake on one page: score, help need and notes per domain."""
+    """All domains of one intake on one page: score, help need and notes per domain.
+
+    After a conflict (someone saved first) the form names the differing domains in
+    `conflicten`, and each of them needs a deliberate choice, mine or the stored one:
+    a second save never overwrites another tab's note without it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    conflicten = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
 
     def __init__(
         self,
@@ -125,6 +137,10 @@ class AssessmentForm(forms.Form):
         self.intake = intake
         self.domains = intake.instrument.domains
         definitions = definitions or {}
+        stored = {a.domain: a for a in intake.assessments.all()}
+        codes = {d.code for d in self.domains}
+        raw = str(self.data.get("conflicten", "")) if self.is_bound else ""
+        self.conflicts = [c for c in raw.split(",") if c in codes and c in stored]
         fieldsets = []
         for domain in self.domains:
             code = domain.code
@@ -166,6 +182,19 @@ class AssessmentForm(forms.Form):
             beside = [_domain_description(str(domain.help_text))]
             if code in definitions:
                 beside.append(_definitions_block(definitions[code]))
+            if code in self.conflicts:
+                self.fields[f"{code}-keuze"] = forms.ChoiceField(
+                    label=_("Dit domein is intussen ook elders opgeslagen. Wat moet blijven?"),
+                    choices=CONFLICT_CHOICES,
+                    widget=forms.RadioSelect,
+                    error_messages={
+                        "required": _(
+                            "Kies of uw invoer of de opgeslagen versie van dit domein blijft."
+                        )
+                    },
+                )
+                beside.append(_stored_version_block(stored[code]))
+                beside.append(f"{code}-keuze")
             fieldsets.append(
                 Fieldset(
                     # crispy renders the legend as a template, unescaped: escape it here.
@@ -181,13 +210,11 @@ class AssessmentForm(forms.Form):
                 )
             )
         self.helper = FormHelper()
-        self.helper.form_id = "assessment-form"
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
-            "version",
-            *fieldsets,
-            Submit("opslaan", _("Opslaan als concept"), css_class="btn-primary"),
-        )
+        # The template writes the <form> tag: the domain navigation and the save bar
+        # (templates/includes/assessment_*.html) are part of the form.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("version", "conflicten", *fieldsets)
 
     @staticmethod
     def initial_for(intake: Intake, rows: list[DomainAssessment]) -> dict[str, Any]:
@@ -223,21 +250,61 @@ class AssessmentForm(forms.Form):
                 )
         return cleaned
 
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, sentence) per field error, in the form's order, for the error summary
+        at the top (each links to its field; a radio group to its first option)."""
+        names = {d.code: str(d.name) for d in self.domains}
+        links = []
+        for name, field in self.fields.items():
+            if name not in self.errors or field.widget.is_hidden:
+                continue
+            code = name.split("-", 1)[0]
+            bound = self[name]
+            anchor = bound.auto_id + ("_0" if isinstance(field.widget, forms.RadioSelect) else "")
+            for message in self.errors[name]:
+                links.append((f"#{anchor}", f"{names.get(code, '')} – {field.label}: {message}"))
+        return links
+
     def domain_values(self) -> dict[str, DomainValues]:
+        """What to save: the typed values, except where a conflict was settled for the
+        stored version (then the stored values, so nothing of it changes)."""
         data = self.cleaned_data
-        return {
-            d.code: DomainValues(
-                score=data[f"{d.code}-score"],
-                help_need=data[f"{d.code}-help_need"],
-                notes=data[f"{d.code}-notes"],
-            )
-            for d in self.domains
-        }
+        stored = {a.domain: a for a in self.intake.assessments.all()}
+        values = {}
+        for d in self.domains:
+            row = stored.get(d.code)
+            if data.get(f"{d.code}-keuze") == TAKE_STORED and row is not None:
+                values[d.code] = DomainValues(row.score, row.help_need, row.notes)
+            else:
+                values[d.code] = DomainValues(
+                    score=data[f"{d.code}-score"],
+                    help_need=data[f"{d.code}-help_need"],
+                    notes=data[f"{d.code}-notes"],
+                )
+        return values
 
 
 def _template_safe(html: str) -> HTML:
     """crispy's HTML() renders its string as a template: neutralise braces and percent signs."""
     return HTML(html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;"))
+
+
+def _stored_version_block(row: DomainAssessment) -> HTML:
+    """The stored version of a domain in conflict, beside the caseworker's own input."""
+    score = _("niet besproken") if row.score is None else f"{row.score} – {dict(SCALE)[row.score]}"
+    html = format_html(
+        "<div class='stored-version border-start ps-3 mb-3' data-testid='stored-version'>"
+        "<p class='fw-semibold mb-1'>{}</p><p class='mb-1'>{}: {} · {}: {}</p>"
+        "<p class='mb-0'>{}: {}</p></div>",
+        _("Opgeslagen versie (uit een ander tabblad of van een collega)"),
+        _("Score"),
+        score,
+        _("Hulpvraag"),
+        row.get_help_need_display(),
+        _("Toelichting"),
+        row.notes or "–",
+    )
+    return _template_safe(str(html))
 
 
 def _domain_description(text: str) -> HTML:

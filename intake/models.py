@@ -240,3 +240,30 @@ class ResidentUserObjectPermission(UserObjectPermissionBase):
 
 class ResidentGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Resident, on_delete=models.CASCADE)
+
+
+class ParkedSave(models.Model):
+    """A save of a draft that arrived after the caseworker's session had ended.
+
+    Kept on the server, bound to the caseworker and the intake, never in the browser: at
+    the caseworker's next visit to the form it is applied through save_assessment (same
+    rules, same version check, same audit) and deleted. It is captured data of a draft, so
+    it goes wherever the draft goes: finalising, the sweep and an erasure delete it with
+    the intake (minimisation/destruction.py), and a parked save never outlives its draft.
+    """
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="parked_saves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The form's fields as they were posted (validated again when applied).
+    data = models.JSONField(_("ingevoerde gegevens"))
+    parked_at = models.DateTimeField(_("binnengekomen"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bewaarde late opslag")
+        verbose_name_plural = _("bewaarde late opslagen")
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "user"], name="one_parked_save_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"late opslag van intake {self.intake_id}"

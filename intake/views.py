@@ -13,13 +13,15 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.gates import role_required
+from accounts.middleware import seconds_left
 from accounts.roles import CASEWORK_ROLES, CONSULENT, has_role
 from audit.context import AuditContext
 from audit.events import record
@@ -46,6 +48,8 @@ from intake.forms import (
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
 from intake.paging import IntakePaginator
+from intake.parking import take_parked
+from intake.progress import domain_progress, draft_expiry
 from intake.services import SaveOutcome, create_intake, save_assessment, start_reassessment
 
 PAGE_SIZE = 20
@@ -240,7 +244,94 @@ def _profile_rows(intake: Intake) -> list[dict[str, Any]]:
 STALE_FORM = gettext_lazy(
     "Iemand anders (of u in een ander tabblad) heeft deze intake intussen "
     "opgeslagen. Uw wijzigingen zijn NIET opgeslagen en staan hieronder nog. "
-    "Bekijk de opgeslagen versie; sla daarna opnieuw op om uw invoer te bewaren."
+    "Kies bij elk gemarkeerd domein of uw invoer of de opgeslagen versie blijft, "
+    "en sla dan opnieuw op."
+)
+FINALISED_MEANWHILE = gettext_lazy(
+    "Deze intake is intussen afgerond; uw wijzigingen zijn niet opgeslagen."
+)
+FINALISE_BUTTON = "afronden"  # the save bar's "Opslaan en afronden": save, then the preview
+
+
+def _assessment_form(
+    intake: Intake, data: Any = None, *, definitions: dict[str, dict[int, str]] | None = None
+) -> AssessmentForm:
+    if data is None:
+        return AssessmentForm(
+            initial=AssessmentForm.initial_for(intake, intake.assessments_in_instrument_order()),
+            intake=intake,
+            definitions=definitions,
+        )
+    return AssessmentForm(data, intake=intake, definitions=definitions)
+
+
+def _render_form(
+    request: HttpRequest, intake: Intake, form: AssessmentForm, conflict_domains: list[str]
+) -> HttpResponse:
+    return render(
+        request,
+        "intake/intake_form.html",
+        {
+            "intake": intake,
+            "form": form,
+            "conflict_domains": conflict_domains,
+            "progress": domain_progress(intake, form),
+            "expires_on": draft_expiry(intake),
+        },
+    )
+
+
+def _save(request: HttpRequest, intake: Intake, data: Any, *, late: bool = False) -> HttpResponse:
+    """Validate and save the form's fields through save_assessment (the one save)."""
+    definitions = definitions_by_domain(intake.instrument_version)
+    form = _assessment_form(intake, data, definitions=definitions)
+    if not form.is_valid():
+        if late:
+            messages.warning(request, LATE_NOT_SAVED)
+        return _render_form(request, intake, form, [])
+    result = save_assessment(
+        intake,
+        form.cleaned_data["version"],
+        form.domain_values(),
+        context=AuditContext.for_request(request),
+    )
+    then = (
+        redirect("minimisation:preview", pk=intake.pk)
+        if FINALISE_BUTTON in data
+        else redirect("intake:edit", pk=intake.pk)
+    )
+    if result.outcome is SaveOutcome.SAVED:
+        messages.success(request, LATE_SAVED if late else _("Het concept is opgeslagen."))
+        return then
+    if result.outcome is SaveOutcome.UNCHANGED:
+        messages.info(request, _("Er was niets gewijzigd; het concept is bewaard."))
+        return then
+    if result.outcome is SaveOutcome.FINALISED:
+        form.add_error(None, FINALISED_MEANWHILE)
+        return _render_form(request, intake, form, [])
+    # Someone saved first. Keep every value typed; take the new version, and name the
+    # differing domains: each needs a deliberate choice before a save may write it.
+    fresh = _with_assessments().get(pk=intake.pk)
+    again = data.copy()
+    again["version"] = str(result.version)
+    again["conflicten"] = ",".join(result.changed_domains)
+    for code in result.changed_domains:
+        again.pop(f"{code}-keuze", None)
+    again.pop(FINALISE_BUTTON, None)
+    form = _assessment_form(fresh, again, definitions=definitions)
+    form.is_valid()
+    form.add_error(None, STALE_FORM)
+    conflict_domains = [str(fresh.instrument.domain(c).name) for c in result.changed_domains]
+    return _render_form(request, fresh, form, conflict_domains)
+
+
+LATE_SAVED = gettext_lazy(
+    "Uw wijzigingen kwamen binnen nadat uw sessie was verlopen. Ze zijn bewaard en nu "
+    "alsnog opgeslagen."
+)
+LATE_NOT_SAVED = gettext_lazy(
+    "Uw wijzigingen kwamen binnen nadat uw sessie was verlopen. Ze staan hieronder, maar "
+    "zijn nog niet opgeslagen: controleer de velden met een foutmelding."
 )
 
 
@@ -253,55 +344,48 @@ def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
         return redirect("intake:detail", pk=intake.pk)
     # A POST to an intake finalised since the form was opened still reaches the service:
     # it answers FINALISED, and the form comes back with the typed input and that message.
-    definitions = definitions_by_domain(intake.instrument_version)
-    conflict_domains: list[str] = []
     if request.method == "POST":
-        form = AssessmentForm(request.POST, intake=intake, definitions=definitions)
-        if form.is_valid():
-            result = save_assessment(
-                intake,
-                form.cleaned_data["version"],
-                form.domain_values(),
-                context=AuditContext.for_request(request),
-            )
-            if result.outcome is SaveOutcome.SAVED:
-                messages.success(request, _("Het concept is opgeslagen."))
-                return redirect("intake:edit", pk=intake.pk)
-            if result.outcome is SaveOutcome.UNCHANGED:
-                messages.info(request, _("Er was niets gewijzigd; het concept is bewaard."))
-                return redirect("intake:edit", pk=intake.pk)
-            if result.outcome is SaveOutcome.FINALISED:
-                form.add_error(
-                    None,
-                    _("Deze intake is intussen afgerond; uw wijzigingen zijn niet opgeslagen."),
-                )
-            else:
-                # Stale form: keep every value the user typed, take the new version so a
-                # deliberate second save (after checking) may overwrite; nothing is written.
-                data = request.POST.copy()
-                data["version"] = str(result.version)
-                form = AssessmentForm(data, intake=intake, definitions=definitions)
-                form.is_valid()
-                conflict_domains = [
-                    str(intake.instrument.domain(c).name) for c in result.changed_domains
-                ]
-                form.add_error(None, STALE_FORM)
-    else:
-        form = AssessmentForm(
-            initial=AssessmentForm.initial_for(intake, intake.assessments_in_instrument_order()),
-            intake=intake,
-            definitions=definitions,
-        )
-        record(
-            Action.READ,
-            AuditContext.for_request(request),
-            **intake.audit_subject(),
-            detail={"page": "form"},
-        )
-    return render(
-        request,
-        "intake/intake_form.html",
-        {"intake": intake, "form": form, "conflict_domains": conflict_domains},
+        return _save(request, intake, request.POST)
+    parked = take_parked(intake, _signed_in(request))
+    if parked is not None:
+        # A save that arrived after the session ended: applied now, the same way.
+        data = QueryDict(mutable=True)
+        data.update(parked)
+        return _save(request, intake, data, late=True)
+    record(
+        Action.READ,
+        AuditContext.for_request(request),
+        **intake.audit_subject(),
+        detail={"page": "form"},
+    )
+    form = _assessment_form(intake, definitions=definitions_by_domain(intake.instrument_version))
+    return _render_form(request, intake, form, [])
+
+
+@login_required
+@require_POST
+def intake_autosave(request: HttpRequest, pk: str) -> JsonResponse:
+    """The form's autosave (static/js/autosave.js): the same form, the same save_assessment,
+    the same version check and audit as the Save button; answers JSON."""
+    intake = get_intake_for(request.user, pk, CHANGE_INTAKE, queryset=_with_assessments())
+    form = AssessmentForm(request.POST, intake=intake)
+    if not form.is_valid():
+        return JsonResponse({"outcome": "invalid"}, status=400)
+    result = save_assessment(
+        intake,
+        form.cleaned_data["version"],
+        form.domain_values(),
+        context=AuditContext.for_request(request),
+    )
+    status = 200 if result.outcome in (SaveOutcome.SAVED, SaveOutcome.UNCHANGED) else 409
+    return JsonResponse(
+        {
+            "outcome": str(result.outcome),
+            "version": result.version,
+            "saved_at": timezone.localtime().strftime("%H:%M"),
+            "seconds_left": seconds_left(request),
+        },
+        status=status,
     )
 
 

@@ -283,6 +283,9 @@ NOT_PERSONAL_DATA: dict[str, str] = {
     "intakegroupobjectpermission.*": "Toegangsrecht van een team; gaat mee met de intake.",
     "residentuserobjectpermission.*": "Toegangsrecht van een medewerker; gaat mee met de inwoner.",
     "residentgroupobjectpermission.*": "Toegangsrecht van een team; gaat mee met de inwoner.",
+    "parkedsave.intake": "Koppeling van een late opslag aan het concept; gaat mee met de intake.",
+    "parkedsave.user": "De consulent van wie de late opslag is; gaat mee met de intake.",
+    "parkedsave.parked_at": "Tijdstip van de late opslag; gaat mee met de intake.",
 }
 
 ALL_DOMAINS: dict[str, str] = {
@@ -589,7 +592,10 @@ SHARED_RULE = Rule(
 )
 
 # What a draft holds: everything the caseworker captured, until it is finalised.
-CAPTURED_FIELDS = REQUEST_FIELDS + PROCESS_FIELDS + RESIDENT_FIELDS + DOMAIN_FIELDS
+# A draft's save that arrived after the session ended (intake.models.ParkedSave): the
+# same captured values, parked until the caseworker signs in again; it goes with the draft.
+PARKED_FIELDS = ("parkedsave.data",)
+CAPTURED_FIELDS = REQUEST_FIELDS + PROCESS_FIELDS + RESIDENT_FIELDS + DOMAIN_FIELDS + PARKED_FIELDS
 DRAFT_RULE = Rule(
     "CONCEPT",
     CAPTURED_FIELDS,
