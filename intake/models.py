@@ -141,6 +141,15 @@ class Intake(models.Model):
     def is_draft(self) -> bool:
         return self.status == IntakeStatus.DRAFT
 
+    @property
+    def resident_label(self) -> str:
+        """How pages name this intake: the resident's name and the intake's date, or, once
+        minimisation destroyed the name, words that say so (never an empty link)."""
+        day = self.created_at.strftime("%d-%m-%Y") if self.created_at else ""
+        if self.resident.name:
+            return f"{self.resident.name} ({day})" if day else self.resident.name
+        return str(_("Inwoner zonder bewaarde naam, intake van %(day)s") % {"day": day})
+
     def audit_subject(self) -> AuditSubject:
         """What an audit event says about this intake: object, pseudonymous resident, purpose.
 

@@ -221,6 +221,7 @@ def _profile_rows(intake: Intake) -> list[dict[str, Any]]:
         previous = {a.domain: a for a in intake.previous.assessments.all() if a.score}
     rows = []
     by_domain = {a.domain: a for a in intake.assessments.all()}
+    destroyed, destroyed_on = _destroyed_at_finalising(intake)
     for domain in intake.instrument.domains:
         row = by_domain.get(domain.code)
         score = row.score if row else None
@@ -236,9 +237,27 @@ def _profile_rows(intake: Intake) -> list[dict[str, Any]]:
                 "notes": row.notes if row else "",
                 "previous_score": before.score if before else None,
                 "change": change,
+                # {"score": "WMO-JUSTITIE", ...}: what finalising destroyed, by which rule
+                "destroyed": destroyed.get(domain.code, {}),
+                "destroyed_on": destroyed_on,
             }
         )
     return rows
+
+
+def _destroyed_at_finalising(intake: Intake) -> tuple[dict[str, dict[str, str]], Any]:
+    """Per domain, which fields finalising destroyed under which rule, and the day.
+
+    Read through the reverse relation minimisation declares (its DecisionRecord and
+    DiscardedField rows: names and rule ids, never values), so this app imports
+    nothing of minimisation."""
+    decision = getattr(intake, "decision", None) if not intake.is_draft else None
+    if decision is None:
+        return {}, None
+    by_domain: dict[str, dict[str, str]] = {}
+    for row in decision.discarded_fields.all():
+        by_domain.setdefault(row.domain, {})[row.field.split(".", 1)[1]] = row.rule_id
+    return by_domain, decision.decided_on
 
 
 STALE_FORM = gettext_lazy(

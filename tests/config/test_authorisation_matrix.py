@@ -90,6 +90,7 @@ PAGES: dict[str, Page] = {
         roles=(CONSULENT,), post_only=True, objects="final", access=VIEWS_INTAKE
     ),
     "minimisation:preview": Page(objects="draft", access=CHANGES_INTAKE),
+    "minimisation:confirm": Page(objects="draft", access=CHANGES_INTAKE),
     "minimisation:decision": Page(objects="final", access=VIEWS_INTAKE),
     "minimisation:register": privacy_officer_page,
     "audit:export": privacy_officer_page,
