@@ -10,7 +10,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from intake.bsn import normalise_bsn
-from intake.field_help import help_text_for
+from intake.field_help import help_text_for, never_kept, resident_help_text
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
 from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
 from intake.services import DomainValues
@@ -71,7 +71,6 @@ class ResidentForm(forms.ModelForm[Resident]):
         model = Resident
         fields = ["name", "date_of_birth", "bsn", "address", "phone", "email"]
         widgets = {"date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
-        help_texts = {"bsn": _("Optioneel. 9 cijfers; bij 8 cijfers vullen we een 0 aan.")}
         error_messages = {
             "name": {"required": _("Vul de naam van de inwoner in.")},
             "date_of_birth": {
@@ -82,6 +81,9 @@ class ResidentForm(forms.ModelForm[Resident]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        extra = {"bsn": str(_("Optioneel. 9 cijfers; bij 8 cijfers vullen we een 0 aan."))}
+        for name, field in self.fields.items():
+            field.help_text = resident_help_text(name, extra.get(name, ""))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -166,11 +168,21 @@ class AssessmentForm(forms.Form):
                     "required": _("Kies bevestigd, geen of onbekend."),
                 },
             )
+            notes_attrs = {"rows": "3"}
+            if never_kept(intake.framework, code, "notes"):
+                # static/js/field-notice.js shows this as soon as something is typed.
+                notes_attrs["data-never-kept"] = str(
+                    _(
+                        "Let op: wat u hier typt, wordt onder de %(framework)s nooit bewaard "
+                        "en bij afronden vernietigd."
+                    )
+                    % {"framework": intake.get_framework_display()}
+                )
             self.fields[f"{code}-notes"] = forms.CharField(
                 label=_("Toelichting"),
                 required=False,
                 max_length=NOTES_MAX,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs=notes_attrs),
                 help_text=help_text_for(intake.framework, code, "notes"),
                 error_messages={
                     "max_length": _(

@@ -62,7 +62,7 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     context, decision = _decision_context(intake)
     if decision is not None:
         context.update(
-            sections=_domain_sections(decision, intake.instrument_version),
+            sections=_domain_sections(decision, intake.instrument_version, intake.framework),
             resident_rows=_rows_of_model(decision, "resident"),
             intake_rows=_rows_of_model(decision, "intake"),
             unserved=[
@@ -229,6 +229,7 @@ class DomainSection:
     name: str
     special_category: str
     rows: tuple[FieldRow, ...]
+    instruction: str = ""  # the form's instruction for this domain, the same text
 
 
 def _rows(fields: tuple[FieldDecision, ...]) -> tuple[FieldRow, ...]:
@@ -242,7 +243,9 @@ def _rows_of_model(decision: Decision, model_name: str) -> tuple[FieldRow, ...]:
     return _rows(tuple(f for f in decision.fields if f.field.startswith(f"{model_name}.")))
 
 
-def _domain_sections(decision: Decision, instrument_version: str) -> list[DomainSection]:
+def _domain_sections(
+    decision: Decision, instrument_version: str, framework: str
+) -> list[DomainSection]:
     """One section per domain of the instrument, in the instrument's order."""
     sections = []
     known = instrument(instrument_version).domain_codes
@@ -256,9 +259,15 @@ def _domain_sections(decision: Decision, instrument_version: str) -> list[Domain
                 name=str(domain.name),
                 special_category=domain.special_category,
                 rows=_rows(decision.for_domain(domain.code)),
+                instruction=_instruction_text(framework, domain.code),
             )
         )
     return sections
+
+
+def _instruction_text(framework: str, code: str) -> str:
+    found = POLICY.instruction(framework, "domainassessment.notes", code)
+    return found.text if found is not None else ""
 
 
 @login_required
