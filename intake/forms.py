@@ -9,7 +9,7 @@ from django.forms import SearchInput
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from intake.bsn import normalise_bsn
+from intake.bsn import normalise_bsn, validate_bsn
 from intake.field_help import help_text_for, never_kept, resident_help_text
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
 from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
@@ -88,8 +88,18 @@ class ResidentForm(forms.ModelForm[Resident]):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
+    def _get_validation_exclusions(self) -> set[str]:
+        """One BSN, one resident is decided by create_intake() (DuplicateResident), whose
+        message depends on whether this caseworker may see the known resident: the model
+        constraint's generic message would come first, so the model's checks of `bsn` are
+        left out here and clean_bsn() runs its validator itself."""
+        return {*super()._get_validation_exclusions(), "bsn"}
+
     def clean_bsn(self) -> str:
-        return normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
+        bsn = normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
+        if bsn:
+            validate_bsn(bsn)
+        return bsn
 
 
 class NewIntakeForm(forms.Form):

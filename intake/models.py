@@ -4,12 +4,14 @@ Every personal-data field here must be classified by the minimisation policy
 (minimisation/policy.py); a system check stops start-up when one is not.
 """
 
+import datetime as dt
 import uuid
 from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -17,6 +19,9 @@ from intake.bsn import validate_bsn
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, Instrument, instrument
 from intake.querysets import IntakeQuerySet, ResidentQuerySet
 from intake.validators import validate_birth_date
+from minimisation.policy import POLICY
+
+DRAFT_NOTICE_DAYS = 7  # a draft's list row and form warn in its last week
 
 
 class AuditSubject(TypedDict):
@@ -55,6 +60,13 @@ class Resident(models.Model):
     class Meta:
         verbose_name = _("inwoner")
         verbose_name_plural = _("inwoners")
+        # One BSN, one resident. On today's plaintext column; an encrypted column moves
+        # this to its blind index.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bsn"], condition=~models.Q(bsn=""), name="one_resident_per_bsn"
+            )
+        ]
 
     def __str__(self) -> str:
         # Never the name: object representations end up in logs and admin history.
@@ -140,6 +152,24 @@ class Intake(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == IntakeStatus.DRAFT
+
+    @property
+    def draft_expires_on(self) -> dt.date | None:
+        """The day the sweep destroys this draft if nobody finalises it (None once final)."""
+        if not self.is_draft or self.created_at is None:
+            return None
+        return POLICY.draft_expires_on(timezone.localdate(self.created_at))
+
+    @property
+    def draft_last_day(self) -> dt.date | None:
+        on = self.draft_expires_on
+        return on - dt.timedelta(days=1) if on else None
+
+    @property
+    def draft_expires_soon(self) -> bool:
+        """In the last week before the draft is destroyed."""
+        on = self.draft_expires_on
+        return on is not None and (on - timezone.localdate()).days <= DRAFT_NOTICE_DAYS
 
     @property
     def resident_label(self) -> str:

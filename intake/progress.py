@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from intake.models import HelpNeed, Intake
+from intake.models import DRAFT_NOTICE_DAYS, HelpNeed, Intake
 from minimisation.policy import POLICY
 
 if TYPE_CHECKING:
     from intake.forms import AssessmentForm
 
-LAST_WEEK_DAYS = 7
+LAST_WEEK_DAYS = DRAFT_NOTICE_DAYS
 
 
 @dataclass(frozen=True)

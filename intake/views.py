@@ -26,6 +26,7 @@ from accounts.roles import CASEWORK_ROLES, CONSULENT, has_role
 from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action
+from audit.models import Outcome as AuditOutcome
 from intake.access import (
     CHANGE_INTAKE,
     VIEW_INTAKE,
@@ -46,11 +47,17 @@ from intake.forms import (
     ResidentSearchForm,
 )
 from intake.instrument import SCALE_LABELS
-from intake.models import DomainAssessment, Intake, Resident
+from intake.models import DomainAssessment, Intake, IntakeStatus, Resident
 from intake.paging import IntakePaginator
 from intake.parking import take_parked
 from intake.progress import domain_progress, draft_expiry
-from intake.services import SaveOutcome, create_intake, save_assessment, start_reassessment
+from intake.services import (
+    DuplicateResident,
+    SaveOutcome,
+    create_intake,
+    save_assessment,
+    start_reassessment,
+)
 
 PAGE_SIZE = 20
 RESIDENT_RESULTS = 20
@@ -147,14 +154,23 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             # The same form again (double click, resend): show what the first one made.
             return redirect("intake:edit", pk=earlier)
         forms_valid = intake_form.is_valid() and (resident_form is None or resident_form.is_valid())
+        open_drafts = _open_drafts(request, resident)
+        if forms_valid and open_drafts and not request.POST.get(ANOTHER_DRAFT):
+            # Warn and offer the existing draft; a deliberate tick makes a second one.
+            forms_valid = False
+        intake = None
         if forms_valid:
-            intake = create_intake(
-                resident or _new_resident(resident_form),
-                _signed_in(request),
-                framework=intake_form.cleaned_data["framework"],
-                instrument_version=intake_form.cleaned_data["instrument_version"],
-                context=AuditContext.for_request(request),
-            )
+            try:
+                intake = create_intake(
+                    resident or _new_resident(resident_form),
+                    _signed_in(request),
+                    framework=intake_form.cleaned_data["framework"],
+                    instrument_version=intake_form.cleaned_data["instrument_version"],
+                    context=AuditContext.for_request(request),
+                )
+            except DuplicateResident as duplicate:
+                _refuse_duplicate(request, resident_form, duplicate.existing)
+        if intake is not None:
             tokens = request.session.get(USED_TOKENS, {})
             tokens[token] = intake.pk
             request.session[USED_TOKENS] = dict(list(tokens.items())[-20:])
@@ -163,6 +179,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
     else:
         intake_form = NewIntakeForm(initial={"token": uuid.uuid4()})
         resident_form = ResidentForm() if resident is None else None
+        open_drafts = _open_drafts(request, resident)
     return render(
         request,
         "intake/intake_new.html",
@@ -172,7 +189,53 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             "resident": resident,
             "resident_form": resident_form,
             "intake_form": intake_form,
+            "open_drafts": open_drafts,
         },
+    )
+
+
+ANOTHER_DRAFT = "toch_nieuw"  # the tick that makes a second open draft deliberately
+
+
+def _open_drafts(request: HttpRequest, resident: Resident | None) -> list[Intake]:
+    """The chosen resident's open drafts this user may change: offered instead of a new one."""
+    if resident is None:
+        return []
+    return list(
+        visible_intakes(request.user, CHANGE_INTAKE)
+        .filter(resident=resident, status=IntakeStatus.DRAFT)
+        .order_by("created_at")
+    )
+
+
+def _refuse_duplicate(request: HttpRequest, form: ResidentForm | None, existing: Resident) -> None:
+    """One BSN, one resident: say so. A resident this user may not see stays unseen: only
+    that it is known, and how to get access; the refusal is audited (no BSN, no name)."""
+    visible = visible_residents(request.user).filter(pk=existing.pk).exists()
+    if form is not None:
+        if visible:
+            form.add_error(
+                "bsn",
+                _(
+                    "Er is al een inwoner met dit BSN. Zoek de inwoner hierboven op (op BSN) "
+                    "en kies hem of haar; dan hoort de nieuwe intake bij dezelfde inwoner."
+                ),
+            )
+        else:
+            form.add_error(
+                "bsn",
+                _(
+                    "Deze inwoner is al bekend bij de gemeente, maar u hebt geen toegang tot "
+                    "zijn of haar gegevens. Vraag uw teamleider om de intake aan u toe te "
+                    "wijzen of u toegang te geven; de gegevens worden hier niet getoond."
+                ),
+            )
+    record(
+        Action.ACCESS_DENIED,
+        AuditContext.for_request(request),
+        **existing.audit_subject(),
+        outcome=AuditOutcome.DENIED,
+        detail={"page": "intake_new", "reason": "bsn_already_known", "visible": visible},
     )
 
 
