@@ -93,7 +93,7 @@ class ResidentForm(forms.ModelForm[Resident]):
         message depends on whether this caseworker may see the known resident: the model
         constraint's generic message would come first, so the model's checks of `bsn` are
         left out here and clean_bsn() runs its validator itself."""
-        return {*super()._get_validation_exclusions(), "bsn"}
+        return {*super()._get_validation_exclusions(), "bsn"}  # type: ignore[misc]
 
     def clean_bsn(self) -> str:
         bsn = normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
