@@ -30,11 +30,14 @@ from audit.models import Outcome as AuditOutcome
 from intake.access import (
     CHANGE_INTAKE,
     VIEW_INTAKE,
-    count_visible_intakes,
+    count_intakes_with_content,
     get_intake_for,
     get_resident_for,
+    intakes_with_content_for,
+    may_reassign,
     visible_intakes,
     visible_residents,
+    with_content_access,
     with_intake_permission,
 )
 from intake.chart import profile_chart
@@ -63,6 +66,7 @@ PAGE_SIZE = 20
 RESIDENT_RESULTS = 20
 USED_TOKENS = "intake_new_tokens"  # session key: form token -> intake pk
 MAY_CHANGE = "user_may_change"  # the detail query's annotation: may this user change it?
+SEES_CONTENT = "user_sees_content"  # and may this user see its content (need to know)?
 
 
 def _signed_in(request: HttpRequest) -> User:
@@ -89,7 +93,9 @@ def intake_list(request: HttpRequest) -> HttpResponse:
     """
     searching = request.method == "POST"
     form = IntakeFilterForm(request.POST if searching else None)
-    intakes = visible_intakes(request.user).newest_first()
+    # Need to know (intake/access.py): the intakes whose content this user may see; a team
+    # lead's other team intakes are on the team page, without content.
+    intakes = intakes_with_content_for(request.user).newest_first()
     used: list[str] = []
     if searching and form.is_valid():
         if form.cleaned_data["q"]:
@@ -101,7 +107,7 @@ def intake_list(request: HttpRequest) -> HttpResponse:
                 used.append(name)
     source = request.POST if searching else request.GET
     # Unfiltered, the permission rows alone give the count (flat as the table grows).
-    count = None if used else count_visible_intakes(request.user)
+    count = None if used else count_intakes_with_content(request.user)
     page = IntakePaginator(intakes, PAGE_SIZE, count=count).get_page(source.get("pagina"))
     # Never the search term: it can be a name. Only whether and how was searched.
     record(
@@ -249,16 +255,26 @@ def _new_resident(form: ResidentForm | None) -> Resident:
 
 @login_required
 def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
-    with_change = with_intake_permission(
-        _with_assessments(), request.user, CHANGE_INTAKE, MAY_CHANGE
+    with_change = with_content_access(
+        with_intake_permission(_with_assessments(), request.user, CHANGE_INTAKE, MAY_CHANGE),
+        request.user,
+        SEES_CONTENT,
     )
     intake = get_intake_for(request.user, pk, VIEW_INTAKE, queryset=with_change)
+    sees_content = bool(getattr(intake, SEES_CONTENT))
     record(
         Action.READ,
         AuditContext.for_request(request),
         **intake.audit_subject(),
-        detail={"page": "detail"},
+        detail={"page": "detail" if sees_content else "summary"},
     )
+    if not sees_content:
+        # A team lead: who has it, its state, framework and deadlines; no content.
+        return render(
+            request,
+            "intake/intake_summary.html",
+            {"intake": intake, "may_reassign": may_reassign(request.user, intake)},
+        )
     rows = _profile_rows(intake)
     return render(
         request,
