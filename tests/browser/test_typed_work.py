@@ -115,3 +115,26 @@ def test_an_error_summary_at_the_top_takes_focus_and_links_to_the_field(
     assert_accessible(page)
     summary.get_by_role("link").first.click()
     assert page.evaluate("document.activeElement.id") == "id_justitie-help_need"
+
+
+def test_the_domain_navigation_follows_the_form_and_a_never_kept_field_warns_while_typing(
+    page: object, transactional_db: None, demo_users: dict
+) -> None:
+    intake = draft(demo_users)
+    sign_in(page, "consulent")
+    page.goto(f"/intakes/{intake.pk}/bewerken/")
+    nav = page.get_by_test_id("domain-nav").locator("li[data-domain='financien']")
+    expect(nav).to_contain_text("niet besproken")
+    domain = page.locator("#domein-financien")
+    domain.get_by_label("2 – niet zelfredzaam", exact=True).check()
+    domain.get_by_label("Hulpvraag").select_option("confirmed")
+    expect(nav).to_contain_text("gescoord · hulpvraag")
+    # Under the Wmo, Justitie is never kept: said before typing, and again while typing.
+    justice = page.locator("#domein-justitie")
+    assert "nooit bewaard" in justice.inner_text()
+    notice = justice.get_by_test_id("never-kept-notice")
+    expect(notice).to_be_hidden()
+    justice.get_by_label("3 – beperkt zelfredzaam", exact=True).check()
+    justice.get_by_label("Toelichting").fill("iets over een veroordeling")
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("onder de Wmo 2015 nooit bewaard")
