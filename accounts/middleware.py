@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.dispatch import Signal
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -27,6 +28,14 @@ LAST_SEEN_MAX_STEP_SECONDS = 60
 # Views a signed-in but not yet verified user may reach: sign-out and the second-factor pages.
 SECOND_FACTOR_EXEMPT_URL_NAMES = frozenset({"login", "logout", "healthz"})
 SECOND_FACTOR_NAMESPACE = "two_factor"
+# A script's request (autosave, keep-alive) says so, and gets JSON instead of a redirect.
+SCRIPT_HEADER = "X-ZRM-Script"
+
+# Sent when a signed-in session ends on its clock, before the session is flushed, with
+# the request that arrived too late. A receiver may keep what that request carried (the
+# intake app parks a late save, intake/parking.py) and answers True when it did; the
+# accounts layer knows nothing of intakes.
+session_expired = Signal()
 
 
 # Sent when a response ends a session: the browser drops what it cached and stored for this
@@ -88,10 +97,26 @@ class SessionTimeoutMiddleware:
             idle = now - last_seen > settings.SESSION_IDLE_SECONDS
             too_old = now - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS
             if idle or too_old:
+                answers = session_expired.send(
+                    sender=self.__class__, request=request, user=request.user
+                )
+                kept = any(bool(answer) for _receiver, answer in answers)
                 # logout() flushes the session: data and key are gone from the database.
                 logout(request)
-                messages.info(request, _("Uw sessie is verlopen. Meld u opnieuw aan."))
-                return redirect_to_login(request)
+                if request.headers.get(SCRIPT_HEADER):
+                    return JsonResponse({"expired": True, "parked": kept}, status=401)
+                if kept:
+                    messages.info(
+                        request,
+                        _(
+                            "Uw sessie was verlopen. Uw wijzigingen zijn bewaard: meld u "
+                            "opnieuw aan, dan worden ze alsnog opgeslagen."
+                        ),
+                    )
+                else:
+                    messages.info(request, _("Uw sessie is verlopen. Meld u opnieuw aan."))
+                # Back to the page of the parked save after signing in, where it is applied.
+                return redirect_to_login(request, next_url=request.path if kept else "")
             if SIGNED_IN_AT_KEY not in session:
                 # A session made without the sign-in page (force_login in tests).
                 session[SIGNED_IN_AT_KEY] = now
@@ -109,10 +134,29 @@ def last_seen_resolution() -> float:
     return min(LAST_SEEN_MAX_STEP_SECONDS, settings.SESSION_IDLE_SECONDS / 10)
 
 
-def redirect_to_login(request: HttpRequest) -> HttpResponse:
+def seconds_left(request: HttpRequest) -> int:
+    """Seconds until this session ends on its clock, as the middleware will see it.
+
+    The stored last-seen time may lag the last request by up to one step (see
+    SessionTimeoutMiddleware), so this is never later than the real end."""
+    now = time.time()
+    session = request.session
+    idle_left = settings.SESSION_IDLE_SECONDS - (now - session.get(LAST_SEEN_KEY, now))
+    absolute_left = settings.SESSION_ABSOLUTE_SECONDS - (now - session.get(SIGNED_IN_AT_KEY, now))
+    return max(0, int(min(idle_left, absolute_left)))
+
+
+def touch_session(request: HttpRequest) -> None:
+    """Restart the idle clock now ("blijf aangemeld")."""
+    request.session[LAST_SEEN_KEY] = time.time()
+
+
+def redirect_to_login(request: HttpRequest, *, next_url: str = "") -> HttpResponse:
     url = reverse(settings.LOGIN_URL)
     if request.method == "GET":
-        url += "?" + urlencode({"next": request.get_full_path()})
+        next_url = request.get_full_path()
+    if next_url:
+        url += "?" + urlencode({"next": next_url})
     return HttpResponseRedirect(url)
 
 

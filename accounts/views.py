@@ -3,11 +3,13 @@
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_POST
 
-from accounts.middleware import start_session_clock
+from accounts.middleware import seconds_left, start_session_clock, touch_session
 
 
 class SignInView(LoginView):
@@ -25,3 +27,13 @@ class SignInView(LoginView):
         response = super().form_valid(form)
         start_session_clock(self.request)
         return response
+
+
+@login_required
+@require_POST
+def keep_alive(request: HttpRequest) -> JsonResponse:
+    """ "Blijf aangemeld": restart the idle clock; the page's script asks before it ends.
+
+    The absolute limit still holds: the answer says how long the session has left."""
+    touch_session(request)
+    return JsonResponse({"seconds_left": seconds_left(request)})

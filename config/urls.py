@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("afmelden/", auth_views.LogoutView.as_view(), name="logout"),
     path("activeren/<uidb64>/<token>/", ActivationView.as_view(), name="activate"),
+    path("sessie/verlengen/", accounts_views.keep_alive, name="keep_alive"),
     path("intakes/", include("intake.urls")),
     path("beheer/", admin.site.urls),
     path("", include("minimisation.urls")),

@@ -85,6 +85,56 @@ def _permitted(
     return queryset.filter(pk__in=_permitted_ids(user, codename, user_perm_model, group_perm_model))
 
 
+# ---- Need to know: who sees an intake's content -------------------------------------
+#
+# Decided here, once. Seeing an intake (VIEW_INTAKE) is not seeing its content: a team
+# lead sees the team's intakes through the team's leads group, for who has which case,
+# its state, framework and deadlines, but no scores, notes or contact data. The content
+# is for whoever holds VIEW_INTAKE through a user row (the assigned caseworker: see
+# grant_caseworker) or through a group that is not a leads group (an intake shared with
+# a group); so a lead who is also the assigned caseworker sees the content of that one.
+
+
+def _content_ids(user: User) -> QuerySet[Any, Any]:
+    by_user = IntakeUserObjectPermission.objects.filter(
+        user=user, permission__codename=VIEW_INTAKE
+    ).values("content_object_id")
+    by_group = (
+        IntakeGroupObjectPermission.objects.filter(
+            group__user=user, permission__codename=VIEW_INTAKE
+        )
+        .exclude(group__name__startswith=LEADS_PREFIX)
+        .values("content_object_id")
+    )
+    ids: QuerySet[Any, Any] = by_user.union(by_group)
+    return ids
+
+
+def intakes_with_content_for(user: User) -> IntakeQuerySet:
+    """The intakes whose content (scores, notes, contact data) this user may see: the
+    caseworker's list ("Mijn intakes")."""
+    if not user.is_authenticated or not user.is_active:
+        return Intake.objects.none()
+    return Intake.objects.filter(pk__in=_content_ids(user))
+
+
+def count_intakes_with_content(user: User) -> int:
+    """len(intakes_with_content_for(user)) from the permission rows (see
+    count_visible_intakes)."""
+    if not user.is_authenticated or not user.is_active:
+        return 0
+    return _content_ids(user).count()
+
+
+def with_content_access(queryset: QuerySet[Intake], user: User, name: str) -> QuerySet[Intake]:
+    """`queryset` with a boolean column `name`: may `user` see each intake's content?"""
+    if not user.is_authenticated or not user.is_active:
+        return queryset.annotate(**{name: Value(False, output_field=BooleanField())})
+    return queryset.annotate(
+        **{name: ExpressionWrapper(Q(pk__in=_content_ids(user)), output_field=BooleanField())}
+    )
+
+
 def visible_intakes(user: User, codename: str = VIEW_INTAKE) -> IntakeQuerySet:
     return _permitted(
         Intake.objects.all(),

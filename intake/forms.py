@@ -10,8 +10,8 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from intake.autofill import no_autofill
-from intake.bsn import normalise_bsn
-from intake.field_help import help_text_for
+from intake.bsn import normalise_bsn, validate_bsn
+from intake.field_help import help_text_for, never_kept, resident_help_text
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
 from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
 from intake.services import DomainValues
@@ -74,7 +74,6 @@ class ResidentForm(forms.ModelForm[Resident]):
         model = Resident
         fields = ["name", "date_of_birth", "bsn", "address", "phone", "email"]
         widgets = {"date_of_birth": forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})}
-        help_texts = {"bsn": _("Optioneel. 9 cijfers; bij 8 cijfers vullen we een 0 aan.")}
         error_messages = {
             "name": {"required": _("Vul de naam van de inwoner in.")},
             "date_of_birth": {
@@ -85,13 +84,26 @@ class ResidentForm(forms.ModelForm[Resident]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        extra = {"bsn": str(_("Optioneel. 9 cijfers; bij 8 cijfers vullen we een 0 aan."))}
+        for name, field in self.fields.items():
+            field.help_text = resident_help_text(name, extra.get(name, ""))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         no_autofill(self)
 
+    def _get_validation_exclusions(self) -> set[str]:
+        """One BSN, one resident is decided by create_intake() (DuplicateResident), whose
+        message depends on whether this caseworker may see the known resident: the model
+        constraint's generic message would come first, so the model's checks of `bsn` are
+        left out here and clean_bsn() runs its validator itself."""
+        return {*super()._get_validation_exclusions(), "bsn"}  # type: ignore[misc]
+
     def clean_bsn(self) -> str:
-        return normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
+        bsn = normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
+        if bsn:
+            validate_bsn(bsn)
+        return bsn
 
 
 class NewIntakeForm(forms.Form):
@@ -114,10 +126,22 @@ class NewIntakeForm(forms.Form):
         no_autofill(self)  # the framework says which kind of help a resident asked for
 
 
+KEEP_MINE, TAKE_STORED = "mijn", "opgeslagen"
+CONFLICT_CHOICES = [
+    (KEEP_MINE, _("Mijn invoer bewaren: de opgeslagen versie van dit domein wordt vervangen")),
+    (TAKE_STORED, _("De opgeslagen versie overnemen: mijn invoer voor dit domein vervalt")),
+]
+
+
 class AssessmentForm(forms.Form):
-    """All domains of one intake on one page: score, help need and notes per domain."""
+    """All domains of one intake on one page: score, help need and notes per domain.
+
+    After a conflict (someone saved first) the form names the differing domains in
+    `conflicten`, and each of them needs a deliberate choice, mine or the stored one:
+    a second save never overwrites another tab's note without it."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    conflicten = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
 
     def __init__(
         self,
@@ -130,6 +154,10 @@ class AssessmentForm(forms.Form):
         self.intake = intake
         self.domains = intake.instrument.domains
         definitions = definitions or {}
+        stored = {a.domain: a for a in intake.assessments.all()}
+        codes = {d.code for d in self.domains}
+        raw = str(self.data.get("conflicten", "")) if self.is_bound else ""
+        self.conflicts = [c for c in raw.split(",") if c in codes and c in stored]
         fieldsets = []
         for domain in self.domains:
             code = domain.code
@@ -155,11 +183,21 @@ class AssessmentForm(forms.Form):
                     "required": _("Kies bevestigd, geen of onbekend."),
                 },
             )
+            notes_attrs = {"rows": "3"}
+            if never_kept(intake.framework, code, "notes"):
+                # static/js/field-notice.js shows this as soon as something is typed.
+                notes_attrs["data-never-kept"] = str(
+                    _(
+                        "Let op: wat u hier typt, wordt onder de %(framework)s nooit bewaard "
+                        "en bij afronden vernietigd."
+                    )
+                    % {"framework": intake.get_framework_display()}
+                )
             self.fields[f"{code}-notes"] = forms.CharField(
                 label=_("Toelichting"),
                 required=False,
                 max_length=NOTES_MAX,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=forms.Textarea(attrs=notes_attrs),
                 help_text=help_text_for(intake.framework, code, "notes"),
                 error_messages={
                     "max_length": _(
@@ -171,6 +209,19 @@ class AssessmentForm(forms.Form):
             beside = [_domain_description(str(domain.help_text))]
             if code in definitions:
                 beside.append(_definitions_block(definitions[code]))
+            if code in self.conflicts:
+                self.fields[f"{code}-keuze"] = forms.ChoiceField(
+                    label=_("Dit domein is intussen ook elders opgeslagen. Wat moet blijven?"),
+                    choices=CONFLICT_CHOICES,
+                    widget=forms.RadioSelect,
+                    error_messages={
+                        "required": _(
+                            "Kies of uw invoer of de opgeslagen versie van dit domein blijft."
+                        )
+                    },
+                )
+                beside.append(_stored_version_block(stored[code]))
+                beside.append(f"{code}-keuze")
             fieldsets.append(
                 Fieldset(
                     # crispy renders the legend as a template, unescaped: escape it here.
@@ -186,13 +237,11 @@ class AssessmentForm(forms.Form):
                 )
             )
         self.helper = FormHelper()
-        self.helper.form_id = "assessment-form"
-        self.helper.attrs = {"novalidate": ""}
-        self.helper.layout = Layout(
-            "version",
-            *fieldsets,
-            Submit("opslaan", _("Opslaan als concept"), css_class="btn-primary"),
-        )
+        # The template writes the <form> tag: the domain navigation and the save bar
+        # (templates/includes/assessment_*.html) are part of the form.
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout("version", "conflicten", *fieldsets)
         no_autofill(self)
 
     @staticmethod
@@ -229,21 +278,61 @@ class AssessmentForm(forms.Form):
                 )
         return cleaned
 
+    def error_links(self) -> list[tuple[str, str]]:
+        """(anchor, sentence) per field error, in the form's order, for the error summary
+        at the top (each links to its field; a radio group to its first option)."""
+        names = {d.code: str(d.name) for d in self.domains}
+        links = []
+        for name, field in self.fields.items():
+            if name not in self.errors or field.widget.is_hidden:
+                continue
+            code = name.split("-", 1)[0]
+            bound = self[name]
+            anchor = bound.auto_id + ("_0" if isinstance(field.widget, forms.RadioSelect) else "")
+            for message in self.errors[name]:
+                links.append((f"#{anchor}", f"{names.get(code, '')} – {field.label}: {message}"))
+        return links
+
     def domain_values(self) -> dict[str, DomainValues]:
+        """What to save: the typed values, except where a conflict was settled for the
+        stored version (then the stored values, so nothing of it changes)."""
         data = self.cleaned_data
-        return {
-            d.code: DomainValues(
-                score=data[f"{d.code}-score"],
-                help_need=data[f"{d.code}-help_need"],
-                notes=data[f"{d.code}-notes"],
-            )
-            for d in self.domains
-        }
+        stored = {a.domain: a for a in self.intake.assessments.all()}
+        values = {}
+        for d in self.domains:
+            row = stored.get(d.code)
+            if data.get(f"{d.code}-keuze") == TAKE_STORED and row is not None:
+                values[d.code] = DomainValues(row.score, row.help_need, row.notes)
+            else:
+                values[d.code] = DomainValues(
+                    score=data[f"{d.code}-score"],
+                    help_need=data[f"{d.code}-help_need"],
+                    notes=data[f"{d.code}-notes"],
+                )
+        return values
 
 
 def _template_safe(html: str) -> HTML:
     """crispy's HTML() renders its string as a template: neutralise braces and percent signs."""
     return HTML(html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;"))
+
+
+def _stored_version_block(row: DomainAssessment) -> HTML:
+    """The stored version of a domain in conflict, beside the caseworker's own input."""
+    score = _("niet besproken") if row.score is None else f"{row.score} – {dict(SCALE)[row.score]}"
+    html = format_html(
+        "<div class='stored-version border-start ps-3 mb-3' data-testid='stored-version'>"
+        "<p class='fw-semibold mb-1'>{}</p><p class='mb-1'>{}: {} · {}: {}</p>"
+        "<p class='mb-0'>{}: {}</p></div>",
+        _("Opgeslagen versie (uit een ander tabblad of van een collega)"),
+        _("Score"),
+        score,
+        _("Hulpvraag"),
+        row.get_help_need_display(),
+        _("Toelichting"),
+        row.notes or "–",
+    )
+    return _template_safe(str(html))
 
 
 def _domain_description(text: str) -> HTML:

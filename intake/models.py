@@ -4,12 +4,14 @@ Every personal-data field here must be classified by the minimisation policy
 (minimisation/policy.py); a system check stops start-up when one is not.
 """
 
+import datetime as dt
 import uuid
 from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -17,6 +19,9 @@ from intake.bsn import validate_bsn
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, Instrument, instrument
 from intake.querysets import IntakeQuerySet, ResidentQuerySet
 from intake.validators import validate_birth_date
+from minimisation.policy import POLICY
+
+DRAFT_NOTICE_DAYS = 7  # a draft's list row and form warn in its last week
 
 
 class AuditSubject(TypedDict):
@@ -55,6 +60,13 @@ class Resident(models.Model):
     class Meta:
         verbose_name = _("inwoner")
         verbose_name_plural = _("inwoners")
+        # One BSN, one resident. On today's plaintext column; an encrypted column moves
+        # this to its blind index.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bsn"], condition=~models.Q(bsn=""), name="one_resident_per_bsn"
+            )
+        ]
 
     def __str__(self) -> str:
         # Never the name: object representations end up in logs and admin history.
@@ -140,6 +152,33 @@ class Intake(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == IntakeStatus.DRAFT
+
+    @property
+    def draft_expires_on(self) -> dt.date | None:
+        """The day the sweep destroys this draft if nobody finalises it (None once final)."""
+        if not self.is_draft or self.created_at is None:
+            return None
+        return POLICY.draft_expires_on(timezone.localdate(self.created_at))
+
+    @property
+    def draft_last_day(self) -> dt.date | None:
+        on = self.draft_expires_on
+        return on - dt.timedelta(days=1) if on else None
+
+    @property
+    def draft_expires_soon(self) -> bool:
+        """In the last week before the draft is destroyed."""
+        on = self.draft_expires_on
+        return on is not None and (on - timezone.localdate()).days <= DRAFT_NOTICE_DAYS
+
+    @property
+    def resident_label(self) -> str:
+        """How pages name this intake: the resident's name and the intake's date, or, once
+        minimisation destroyed the name, words that say so (never an empty link)."""
+        day = self.created_at.strftime("%d-%m-%Y") if self.created_at else ""
+        if self.resident.name:
+            return f"{self.resident.name} ({day})" if day else self.resident.name
+        return str(_("Inwoner zonder bewaarde naam, intake van %(day)s") % {"day": day})
 
     def audit_subject(self) -> AuditSubject:
         """What an audit event says about this intake: object, pseudonymous resident, purpose.
@@ -240,3 +279,30 @@ class ResidentUserObjectPermission(UserObjectPermissionBase):
 
 class ResidentGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Resident, on_delete=models.CASCADE)
+
+
+class ParkedSave(models.Model):
+    """A save of a draft that arrived after the caseworker's session had ended.
+
+    Kept on the server, bound to the caseworker and the intake, never in the browser: at
+    the caseworker's next visit to the form it is applied through save_assessment (same
+    rules, same version check, same audit) and deleted. It is captured data of a draft, so
+    it goes wherever the draft goes: finalising, the sweep and an erasure delete it with
+    the intake (minimisation/destruction.py), and a parked save never outlives its draft.
+    """
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="parked_saves")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The form's fields as they were posted (validated again when applied).
+    data = models.JSONField(_("ingevoerde gegevens"))
+    parked_at = models.DateTimeField(_("binnengekomen"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bewaarde late opslag")
+        verbose_name_plural = _("bewaarde late opslagen")
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "user"], name="one_parked_save_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"late opslag van intake {self.intake_id}"

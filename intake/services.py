@@ -18,7 +18,7 @@ Exports:
 - `correct(resident, corrections, *, reason, context)`: the privacy officer's correction
   (GDPR art. 16) of stored fields, under the same version check as a save.
 - Values and errors: `DomainValues`, `SaveOutcome`, `SaveResult`, `Correction`,
-  `VersionConflict`, `ReassignmentError`.
+  `VersionConflict`, `ReassignmentError`, `DuplicateResident` (one BSN, one resident).
 
 Optimistic locking: an intake's data change only through `_claim_version()`, which
 writes only if the caller's version is still current and then bumps it. A caseworker's
@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -68,6 +68,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Correction",
     "DomainValues",
+    "DuplicateResident",
     "ReassignmentError",
     "SaveOutcome",
     "SaveResult",
@@ -108,6 +109,14 @@ class VersionConflict(Exception):  # noqa: N818 - reads as a sentence
     def __init__(self, intake_id: int) -> None:
         super().__init__(f"intake {intake_id} changed since it was read")
         self.intake_id = intake_id
+
+
+class DuplicateResident(Exception):  # noqa: N818 - reads as a sentence
+    """A new resident's BSN belongs to a stored resident already; nothing was written."""
+
+    def __init__(self, existing: Resident) -> None:
+        super().__init__("a resident with this BSN exists")
+        self.existing = existing
 
 
 class ReassignmentError(ValueError):
@@ -163,6 +172,36 @@ def create_intake(
     `resident` is stored, or new and not saved yet (`ResidentForm.save(commit=False)`):
     then it is created here, with its own CREATE event before the intake's.
     """
+    if resident._state.adding and resident.bsn:
+        existing = Resident.objects.filter(bsn=resident.bsn).first()
+        if existing is not None:
+            raise DuplicateResident(existing)
+    try:
+        return _create_intake(
+            resident,
+            caseworker,
+            framework=framework,
+            instrument_version=instrument_version,
+            previous=previous,
+            context=context,
+        )
+    except IntegrityError:
+        # Two caseworkers typed the same BSN at once: the constraint decided.
+        existing = Resident.objects.filter(bsn=resident.bsn).first() if resident.bsn else None
+        if existing is None:
+            raise
+        raise DuplicateResident(existing) from None
+
+
+def _create_intake(
+    resident: Resident,
+    caseworker: User,
+    *,
+    framework: str,
+    instrument_version: str,
+    previous: Intake | None,
+    context: AuditContext,
+) -> Intake:
     with transaction.atomic():
         events: list[Event] = []
         if resident._state.adding:

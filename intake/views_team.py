@@ -24,9 +24,14 @@ else:
     UserChoiceField = forms.ModelChoiceField
 
 
+def staff_name(user: User) -> str:
+    """A colleague by first and last name; the user name only when no name is set."""
+    return user.get_full_name() or user.get_username()
+
+
 class CaseworkerChoiceField(UserChoiceField):
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_username()
+        return staff_name(obj)
 
 
 class ReassignForm(forms.Form):
@@ -53,15 +58,21 @@ def team_intakes(request: HttpRequest) -> HttpResponse:
     """ "Intakes van mijn team": who has which intake, and its state; no scores, no notes."""
     intakes = (
         team_intakes_for(request.user)
-        .select_related("caseworker", "team")
+        .select_related("caseworker", "team", "resident")
         .only(
             "pk",
             "framework",
             "status",
             "created_at",
             "updated_at",
+            "finalised_at",
             "caseworker__username",
+            "caseworker__first_name",
+            "caseworker__last_name",
             "team__name",
+            # The lead identifies an intake by the resident's name and its date; nothing else
+            # of the resident is read.
+            "resident__name",
         )
         .order_by("-updated_at")
     )
@@ -75,7 +86,7 @@ def reassign_intake(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk,
         VIEW_INTAKE,
-        queryset=team_intakes_for(request.user).select_related("caseworker", "team"),
+        queryset=team_intakes_for(request.user).select_related("caseworker", "team", "resident"),
     )
     form = ReassignForm(request.POST or None, intake=intake)
     if request.method == "POST" and form.is_valid():
@@ -90,8 +101,11 @@ def reassign_intake(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Intake %(number)s is toegewezen aan %(user)s.")
-                % {"number": intake.pk, "user": form.cleaned_data["caseworker"].get_username()},
+                _("De intake van %(resident)s is toegewezen aan %(user)s.")
+                % {
+                    "resident": intake.resident_label,
+                    "user": staff_name(form.cleaned_data["caseworker"]),
+                },
             )
             return redirect("team:intakes")
     return render(request, "intake/reassign.html", {"intake": intake, "form": form})

@@ -30,6 +30,7 @@ from minimisation.policy import (
 )
 
 CONFIRMED = "confirmed"  # intake.models.HelpNeed.CONFIRMED, kept as a literal to stay DB-free
+UNKNOWN = "unknown"  # intake.models.HelpNeed.UNKNOWN
 HELP_NEEDED = "help_needed"
 NO_HELP_NEED = "no_help_need"
 SHARED_RULE_ID = SHARED_RULE.id
@@ -162,6 +163,12 @@ def check_ready(snapshot: IntakeSnapshot) -> None:
             ),
             unscored,
         )
+
+
+def undecided_domains(snapshot: IntakeSnapshot) -> tuple[str, ...]:
+    """Discussed domains whose help need is still "onbekend": before finalising, the
+    caseworker decides them or accepts them as they are (then they count as no need)."""
+    return tuple(d.code for d in snapshot.domains if d.discussed and d.help_need == UNKNOWN)
 
 
 def decide(snapshot: IntakeSnapshot, policy: Policy, today: dt.date) -> Decision:

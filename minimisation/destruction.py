@@ -27,13 +27,14 @@ from intake.models import (
     Intake,
     IntakeGroupObjectPermission,
     IntakeUserObjectPermission,
+    ParkedSave,
     Resident,
     ResidentGroupObjectPermission,
     ResidentUserObjectPermission,
 )
 from minimisation.decide import SHARED_RULE_ID, Decision, resident_fields_needed_elsewhere
-from minimisation.models import DecisionRecord, KeptField
-from minimisation.policy import RESIDENT_FIELDS
+from minimisation.models import DecisionRecord, DiscardedField, KeptField
+from minimisation.policy import POLICY, RESIDENT_FIELDS
 
 # The value a destroyed column gets when its row stays for other, kept fields.
 RESIDENT_BLANK: dict[str, Any] = {
@@ -81,8 +82,10 @@ INTAKE_DEPENDENTS: tuple[Dependent, ...] = (
     Dependent(IntakeUserObjectPermission, "content_object"),
     Dependent(IntakeGroupObjectPermission, "content_object"),
     Dependent(DomainAssessment, "intake"),
-    # The decision's kept fields name the decision record, not the intake.
+    Dependent(ParkedSave, "intake"),
+    # The decision's kept and discarded fields name the decision record, not the intake.
     Dependent(KeptField, "decision__intake"),
+    Dependent(DiscardedField, "decision__intake"),
     Dependent(DecisionRecord, "intake"),
     # A reassessment of a destroyed intake stays, without the reference (SET_NULL).
     Dependent(Intake, "previous", set_null=True),
@@ -139,6 +142,9 @@ def destroy_discarded(intake: Intake, decision: Decision) -> None:
     set of blanked columns (usually one). The rows are the ones the decision's snapshot
     read under the same intake lock."""
     _require_transaction("destroy_discarded")
+    # A save parked after a session ended holds captured values of this draft: it goes now,
+    # whatever the decision keeps (the kept values are in the rows below).
+    ParkedSave.objects.filter(intake_id=intake.pk).delete()
     by_domain: dict[str, set[str]] = {}
     for f in decision.kept:
         if f.domain:
@@ -161,6 +167,18 @@ def destroy_discarded(intake: Intake, decision: Decision) -> None:
     }
     if resident_discards:
         Resident.objects.filter(pk=intake.resident_id).update(**resident_discards)
+
+
+def record_discarded(decision_record: DecisionRecord, decision: Decision) -> None:
+    """Which fields of a discussed domain finalising destroyed, under which rule (names
+    only), for the profile's "vernietigd op <datum> (regel …)". A domain not discussed held
+    nothing, so it gets no row."""
+    _require_transaction("record_discarded")
+    DiscardedField.objects.bulk_create(
+        DiscardedField(decision=decision_record, field=f.field, domain=f.domain, rule_id=f.rule_id)
+        for f in decision.discarded
+        if f.domain and f.rule_id != POLICY.not_discussed.id
+    )
 
 
 # ---- Whole intakes and residents: the sweep and erasure ---------------------------------

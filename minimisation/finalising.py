@@ -22,7 +22,7 @@ from audit.events import Event, append
 from audit.models import Action
 from intake.models import Intake, IntakeStatus
 from minimisation.decide import Decision, IntakeNotReady, decide, snapshot_of
-from minimisation.destruction import destroy_discarded
+from minimisation.destruction import destroy_discarded, record_discarded
 from minimisation.models import DecisionRecord, KeptField
 from minimisation.policy import POLICY, Policy
 
@@ -95,6 +95,7 @@ def finalise(
         intake.version += 1
         intake.save(update_fields=["status", "outcome", "finalised_at", "version", "updated_at"])
         decision_record = _write_record(intake, decision, decided_by)
+        record_discarded(decision_record, decision)
         append(_events(decision, intake, decision_record, context))
     logger.info(
         "intake %s finalised: %d kept, %d discarded",

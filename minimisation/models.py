@@ -57,3 +57,26 @@ class KeptField(models.Model):
 
     def __str__(self) -> str:
         return f"{self.domain}:{self.field}" if self.domain else self.field
+
+
+class DiscardedField(models.Model):
+    """One field of a discussed domain that finalising destroyed, and the rule why.
+
+    A name, never a value: so the profile can say "vernietigd op <datum> (regel …)"
+    instead of "niet besproken". Written by the one destruction path
+    (minimisation/destruction.py record_discarded) and goes with its decision."""
+
+    decision = models.ForeignKey(
+        DecisionRecord, on_delete=models.CASCADE, related_name="discarded_fields"
+    )
+    field = models.CharField(_("veld"), max_length=60)
+    domain = models.CharField(_("domein"), max_length=40)
+    rule_id = models.CharField(_("regel"), max_length=60)
+
+    class Meta:
+        verbose_name = _("vernietigd veld")
+        verbose_name_plural = _("vernietigde velden")
+        ordering = ["domain", "field"]
+
+    def __str__(self) -> str:
+        return f"{self.domain}:{self.field}"

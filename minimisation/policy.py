@@ -34,6 +34,7 @@ from enum import StrEnum
 from django.core.exceptions import ImproperlyConfigured
 
 from intake.instrument import CRIMINAL, HEALTH, INSTRUMENTS
+from minimisation.instructions import INSTRUCTIONS, NOTES, Instruction
 
 POLICY_VERSION = "2026.2"
 
@@ -173,6 +174,15 @@ class Policy:
     orphan_resident: Rule
     erasure: Rule
     not_personal_data: dict[str, str] = field(default_factory=dict)
+    # The caseworker's instruction per framework, domain and field (minimisation/instructions.py).
+    instructions: tuple[Instruction, ...] = ()
+
+    def instruction(self, framework: str, field_name: str, domain: str = "") -> Instruction | None:
+        """The instruction for a field under a framework: the framework's own, else the one
+        for every framework."""
+        found = [i for i in self.instructions if i.covers(framework, field_name, domain)]
+        found.sort(key=lambda i: i.framework == "")  # the framework's own first
+        return found[0] if found else None
 
     def rule_set(self, framework: str) -> RuleSet:
         for rule_set in self.rule_sets:
@@ -283,6 +293,9 @@ NOT_PERSONAL_DATA: dict[str, str] = {
     "intakegroupobjectpermission.*": "Toegangsrecht van een team; gaat mee met de intake.",
     "residentuserobjectpermission.*": "Toegangsrecht van een medewerker; gaat mee met de inwoner.",
     "residentgroupobjectpermission.*": "Toegangsrecht van een team; gaat mee met de inwoner.",
+    "parkedsave.intake": "Koppeling van een late opslag aan het concept; gaat mee met de intake.",
+    "parkedsave.user": "De consulent van wie de late opslag is; gaat mee met de intake.",
+    "parkedsave.parked_at": "Tijdstip van de late opslag; gaat mee met de intake.",
 }
 
 ALL_DOMAINS: dict[str, str] = {
@@ -589,7 +602,10 @@ SHARED_RULE = Rule(
 )
 
 # What a draft holds: everything the caseworker captured, until it is finalised.
-CAPTURED_FIELDS = REQUEST_FIELDS + PROCESS_FIELDS + RESIDENT_FIELDS + DOMAIN_FIELDS
+# A draft's save that arrived after the session ended (intake.models.ParkedSave): the
+# same captured values, parked until the caseworker signs in again; it goes with the draft.
+PARKED_FIELDS = ("parkedsave.data",)
+CAPTURED_FIELDS = REQUEST_FIELDS + PROCESS_FIELDS + RESIDENT_FIELDS + DOMAIN_FIELDS + PARKED_FIELDS
 DRAFT_RULE = Rule(
     "CONCEPT",
     CAPTURED_FIELDS,
@@ -655,6 +671,7 @@ POLICY = Policy(
     orphan_resident=ORPHAN_RESIDENT_RULE,
     erasure=ERASURE_RULE,
     not_personal_data=NOT_PERSONAL_DATA,
+    instructions=INSTRUCTIONS,
 )
 
 
@@ -698,8 +715,31 @@ def validate(policy: Policy, fields: set[str] | None = None) -> None:
                 problems.append(f"regel {rule.id} heeft een voorwaarde die decide() niet kent")
             if rule.keeps and rule.retention != rule_set.retention:
                 problems.append(f"regel {rule.id} wijkt af van de termijn van {rule_set.framework}")
+    problems.extend(_instruction_problems(policy))
     if problems:
         raise PolicyError("Ongeldig minimalisatiebeleid: " + "; ".join(problems) + ".")
+
+
+def _instruction_problems(policy: Policy) -> list[str]:
+    """Every framework instructs every domain's notes and every resident field, and a
+    domain whose notes it never keeps says so in its instruction."""
+    if not policy.instructions:
+        return []  # a policy without instructions (tests of other parts) is not checked
+    problems = []
+    for rule_set in policy.rule_sets:
+        fw = rule_set.framework
+        for code in ALL_DOMAINS:
+            found = policy.instruction(fw, NOTES, code)
+            if found is None:
+                problems.append(f"kader {fw}: geen instructie voor domein {code}")
+                continue
+            rule = next((r for r in rule_set.rules if r.covers(NOTES, code)), None)
+            if (rule is None or not rule.keeps) and "nooit bewaard" not in found.text:
+                problems.append(f"kader {fw}: de instructie voor {code} zegt niet dat niets blijft")
+        for name in RESIDENT_FIELDS:
+            if policy.instruction(fw, name) is None:
+                problems.append(f"kader {fw}: geen instructie voor {name}")
+    return problems
 
 
 def _rule_problems(rule: Rule, fields: set[str]) -> list[str]:

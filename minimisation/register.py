@@ -33,6 +33,8 @@ class RegisterRow:
     legal_basis: str
     retention: str
     special_category: str
+    # The caseworker's instructions for the fields of this rule (minimisation/instructions.py).
+    instructions: str = ""
 
 
 def _categories(rule: Rule) -> str:
@@ -43,7 +45,25 @@ def _categories(rule: Rule) -> str:
     return "; ".join(f"{label}: {', '.join(names)}" for label, names in groups.items())
 
 
-def _row(framework: str, purpose: str, rule: Rule) -> RegisterRow:
+def _instructions(policy: Policy, framework: str, rule: Rule) -> str:
+    """The instructions this rule's fields carry under its framework, as the form shows them."""
+    if not framework:
+        return ""
+    texts = []
+    if "domainassessment.notes" in rule.fields:
+        for code in rule.domains:
+            found = policy.instruction(framework, "domainassessment.notes", code)
+            if found is not None and f"{code}: {found.text}" not in texts:
+                texts.append(f"{code}: {found.text}")
+    for name in rule.fields:
+        if name.startswith("resident."):
+            found = policy.instruction(framework, name)
+            if found is not None:
+                texts.append(f"{name.split('.', 1)[1]}: {found.text}")
+    return " | ".join(texts)
+
+
+def _row(framework: str, purpose: str, rule: Rule, instructions: str = "") -> RegisterRow:
     return RegisterRow(
         framework=framework,
         purpose=purpose,
@@ -54,12 +74,21 @@ def _row(framework: str, purpose: str, rule: Rule) -> RegisterRow:
         legal_basis=rule.legal_basis,
         retention=rule.term_label,
         special_category=CATEGORY_LABELS.get(rule.special_category, ""),
+        instructions=instructions,
     )
 
 
 def register_rows(policy: Policy = POLICY) -> list[RegisterRow]:
+    framework_of = {rs.label: rs.framework for rs in policy.rule_sets}
     return [
-        _row(group.label, group.purpose, rule) for group in policy.groups() for rule in group.rules
+        _row(
+            group.label,
+            group.purpose,
+            rule,
+            _instructions(policy, framework_of.get(group.label, ""), rule),
+        )
+        for group in policy.groups()
+        for rule in group.rules
     ]
 
 
@@ -83,8 +112,8 @@ def render(fmt: str, policy: Policy = POLICY) -> str:
             f"# Verwerkingsregister ZRM-intake (beleidsversie {policy.version})",
             "",
             "| kader | doel | regel | gegevens | domeinen | bewaren | grondslag | termijn "
-            "| bijzonder |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "| bijzonder | instructie |",
+            "|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rows:
             cells = [
@@ -97,6 +126,7 @@ def render(fmt: str, policy: Policy = POLICY) -> str:
                 r.legal_basis,
                 r.retention,
                 r.special_category,
+                r.instructions,
             ]
             lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
         return "\n".join(lines) + "\n"

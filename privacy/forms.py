@@ -131,7 +131,20 @@ def _shown_versions(items: list[Correctable]) -> dict[int, int]:
     }
 
 
+# Resident fields the caseworker's form treats as optional: a correction may clear them
+# (a phone number the resident no longer has). The others stay required.
+CLEARABLE = frozenset({"resident.address", "resident.phone", "resident.email", "resident.bsn"})
+
+
 def _field_for(item: Correctable) -> forms.Field:
+    field = _required_field_for(item)
+    if item.field in CLEARABLE:
+        field.required = False
+        field.help_text = _("Mag leeg: dan wordt het gegeven gewist.")
+    return field
+
+
+def _required_field_for(item: Correctable) -> forms.Field:
     name = item.field.split(".", 1)[1]
     required = {"required": _("Een bewaard gegeven kan niet leeg worden gemaakt; dat is wissen.")}
     if name == "date_of_birth":
@@ -168,7 +181,8 @@ def _field_for(item: Correctable) -> forms.Field:
 class BsnField(forms.CharField):
     def clean(self, value: Any) -> str:
         bsn = normalise_bsn(str(super().clean(value)))
-        validate_bsn(bsn)
+        if bsn or self.required:
+            validate_bsn(bsn)
         return bsn
 
 
@@ -177,4 +191,16 @@ class ErasureForm(forms.Form):
         label=_("Reden van het wissen"),
         choices=[("", "---------"), *ErasureReason.choices],
         error_messages={"required": REASON_REQUIRED},
+    )
+    # The deliberate confirm: erasure cannot be undone.
+    bevestigd = forms.BooleanField(
+        label=_(
+            "Ik heb gecontroleerd om welke inwoner het gaat en wat er wordt gewist. Wissen is "
+            "niet terug te draaien."
+        ),
+        error_messages={
+            "required": _(
+                "Vink aan dat u hebt gecontroleerd wat er wordt gewist; er is niets gewist."
+            )
+        },
     )

@@ -34,6 +34,7 @@ from privacy.resident_requests import (
     find_residents,
     report_as_json,
 )
+from privacy.stored import stored_for_resident
 
 privacy_officer_only = role_required(PRIVACY_OFFICER, hide=True)
 
@@ -192,6 +193,14 @@ def erasure(request: HttpRequest, ref: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "privacy/erasure.html",
-        {"resident": resident, "form": form, "blockers": blockers},
+        {
+            "resident": resident,
+            "form": form,
+            "blockers": blockers,
+            "what_goes": stored_for_resident(resident),
+            "drafts_of_colleagues": [
+                s.intake for s in stored_for_resident(resident) if s.intake.is_draft
+            ],
+        },
         status=400 if form.errors or (request.method == "POST" and blockers) else 200,
     )

@@ -30,7 +30,27 @@ def test_a_caseworker_previews_what_is_kept_and_finalises(
     assert "nooit bewaard" in justice.inner_text()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Afronden en de rest vernietigen").click()
+    assert "opgeslagen versie" in page.get_by_test_id("saved-data-note").inner_text()
+    page.get_by_role("link", name="Verder: controleren en bevestigen").click()
+
+    # The confirmation step: what goes, with what was typed, and a deliberate confirm.
+    assert page.locator("h1").inner_text() == "Afronden bevestigen"
+    assert "weg ermee" in page.get_by_test_id("destroyed-values").inner_text()
+    assert "Justitie" in page.get_by_test_id("undecided").inner_text()
+    assert_accessible(page)
+    finalise = page.get_by_role("button", name="Definitief afronden en vernietigen")
+    finalise.click()  # without ticking anything: refused, nothing destroyed
+    page.wait_for_load_state()
+    assert "vink aan" in page.locator("main").inner_text()
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+    page.get_by_label("Ik heb gecontroleerd wat vernietigd wordt").check()
+    finalise.click()  # the "onbekend" help need in Justitie is not accepted yet
+    page.wait_for_load_state()
+    assert "staat nog op 'onbekend' in Justitie" in page.locator("main").inner_text()
+    page.get_by_label("Ik rond af met hulpvraag 'onbekend'").check()
+    page.get_by_label("Ik heb gecontroleerd wat vernietigd wordt").check()
+    finalise.click()
     page.wait_for_load_state()
     assert "De intake is afgerond" in page.locator("main").inner_text()
     assert_accessible(page)

@@ -66,6 +66,7 @@ class Page:
     post_only: bool = False  # tried with GET (405) and with POST (302 onward on success)
     objects: str = ""  # "draft", "final" or "resident": an object URL, tried with a, b, missing
     access: Mapping[str, set[str]] = field(default_factory=dict)  # who reaches a and b
+    post_status: int = 302  # a script's endpoint answers JSON instead of redirecting
 
 
 privacy_officer_page = Page(roles=(PRIVACY_OFFICER,), hide=True)
@@ -83,10 +84,16 @@ PAGES: dict[str, Page] = {
     "intake:new": Page(roles=(CONSULENT,)),
     "intake:detail": Page(objects="draft", access=VIEWS_INTAKE),
     "intake:edit": Page(objects="draft", access=CHANGES_INTAKE),
+    # The autosave answers JSON; the matrix posts no form, which it refuses as invalid.
+    "intake:autosave": Page(
+        post_only=True, objects="draft", access=CHANGES_INTAKE, post_status=400
+    ),
+    "keep_alive": Page(post_only=True, post_status=200),
     "intake:reassess": Page(
         roles=(CONSULENT,), post_only=True, objects="final", access=VIEWS_INTAKE
     ),
     "minimisation:preview": Page(objects="draft", access=CHANGES_INTAKE),
+    "minimisation:confirm": Page(objects="draft", access=CHANGES_INTAKE),
     "minimisation:decision": Page(objects="final", access=VIEWS_INTAKE),
     "minimisation:register": privacy_officer_page,
     "audit:export": privacy_officer_page,
@@ -179,7 +186,7 @@ def _page_answer(page: Page, user: str, variant: str, method: str) -> int:
         return 405
     if page.objects and variant not in page.access.get(user, set()):
         return 404  # no permission on it, or it does not exist: the same answer
-    return 302 if method == "POST" else 200
+    return page.post_status if method == "POST" else 200
 
 
 @dataclass(frozen=True)

@@ -194,6 +194,7 @@ def test_a_caseworker_starts_an_intake_for_a_found_resident(signed_in, make_inta
             "framework": "participatiewet",
             "instrument_version": "zrm2013",
             "token": "0b7f9a57-1d6e-4b0e-8f55-2d0a1f2c3b4d",
+            "toch_nieuw": "ja",  # the resident's open draft is offered first
         },
     )
     latest = Intake.objects.filter(resident=earlier.resident).latest("pk")

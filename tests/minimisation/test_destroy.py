@@ -36,7 +36,7 @@ from minimisation.destruction import (
     Destroyed,
     release_fields_not_needed,
 )
-from minimisation.models import DecisionRecord, KeptField
+from minimisation.models import DecisionRecord, DiscardedField, KeptField
 from tests.audit.conftest import verify
 from tests.factories import finalise_now
 
@@ -235,9 +235,10 @@ def test_every_relation_to_an_intake_or_a_resident_is_one_destroy_intakes_handle
     # An intake refers to its resident: the resident goes once no intake is left.
     assert relations(Resident) == direct(RESIDENT_DEPENDENTS) | {(Intake, "resident")}
     # Kept fields go through their decision record, before it.
-    assert relations(DecisionRecord) == {(KeptField, "decision")}
+    assert relations(DecisionRecord) == {(KeptField, "decision"), (DiscardedField, "decision")}
     vias = [(d.model, d.via) for d in INTAKE_DEPENDENTS]
     assert vias.index((KeptField, "decision__intake")) < vias.index((DecisionRecord, "intake"))
+    assert vias.index((DiscardedField, "decision__intake")) < vias.index((DecisionRecord, "intake"))
     for dependent in (*INTAKE_DEPENDENTS, *RESIDENT_DEPENDENTS):
         if dependent.model not in (Intake, DecisionRecord):
             assert relations(dependent.model) == set(), dependent.model

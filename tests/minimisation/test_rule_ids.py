@@ -92,7 +92,8 @@ def test_every_rule_id_written_by_finalising_sweeping_and_erasing_is_in_the_poli
 
     to_erase = make_intake(domains={"financien": (3, "unknown", "")})
     response = signed_in("privacy").post(
-        reverse("privacy:erase", kwargs={"ref": to_erase.resident.ref}), {"reason": "withdrawn"}
+        reverse("privacy:erase", kwargs={"ref": to_erase.resident.ref}),
+        {"reason": "withdrawn", "bevestigd": "on"},
     )
     assert response.status_code == 302
     assert not Intake.objects.filter(pk=to_erase.pk).exists()

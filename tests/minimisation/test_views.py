@@ -5,7 +5,7 @@ from audit.models import Action, AuditEvent
 from intake.models import DomainAssessment, IntakeStatus, Resident
 from minimisation.models import DecisionRecord
 from tests.factories import finalise_now
-from tests.minimisation.pages import preview_form, preview_url
+from tests.minimisation.pages import confirm_url, preview_form, preview_url
 
 
 @pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_a_missing_or_forged_digest_is_refused_with_a_message(make_intake, signe
     intake = make_intake(domains={"financien": (2, "confirmed", "x"), "werk": (3, "none", "y")})
     rows = DomainAssessment.objects.filter(intake=intake).count()
     client = signed_in("consulent")
-    response = client.post(preview_url(intake), posted, follow=True)
+    response = client.post(preview_url(intake), {**posted, "bevestigd": "ja"}, follow=True)
     assert response.status_code == 200
     assert "gewijzigd sinds het voorbeeld" in response.content.decode()
     intake.refresh_from_db()
@@ -93,7 +93,9 @@ def test_a_change_to_the_intake_after_the_preview_is_refused(make_intake, signed
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
     client = signed_in("consulent")
     form = preview_form(client, intake)
-    DomainAssessment.objects.create(intake=intake, domain="werk", score=3, notes="later")
+    DomainAssessment.objects.create(
+        intake=intake, domain="werk", score=3, help_need="none", notes="later"
+    )
     rows = DomainAssessment.objects.filter(intake=intake).count()
     response = client.post(preview_url(intake), form, follow=True)
     assert "gewijzigd sinds het voorbeeld" in response.content.decode()
@@ -172,3 +174,68 @@ def test_finalising_refuses_when_what_the_preview_showed_no_longer_holds(make_in
     response = client.post(preview_url(intake), preview_form(client, intake), follow=True)
     assert "De intake is afgerond" in response.content.decode()
     assert Resident.objects.get(pk=intake.resident_id).name == ""
+
+
+# ---- the confirmation step ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_confirmation_lists_what_will_be_destroyed_with_the_typed_values(
+    make_intake, signed_in
+):
+    intake = make_intake(
+        domains={"financien": (2, "confirmed", "blijft"), "justitie": (3, "none", "TYPED-7c1")}
+    )
+    page = signed_in("consulent").get(confirm_url(intake)).content.decode()
+    table = page[page.index('data-testid="destroyed-values"') :]
+    table = table[: table.index("</table>")]
+    assert "TYPED-7c1" in table and "Justitie" in table
+    assert "blijft" not in table  # a kept value is not listed as destroyed
+    assert "opgeslagen versie" in page
+
+
+@pytest.mark.django_db
+def test_finalising_without_the_deliberate_confirm_destroys_nothing(make_intake, signed_in):
+    intake = make_intake(domains={"financien": (2, "confirmed", "x"), "justitie": (3, "none", "y")})
+    client = signed_in("consulent")
+    form = preview_form(client, intake)
+    del form["bevestigd"]
+    response = client.post(preview_url(intake), form, follow=True)
+    assert "vink aan dat u hebt gecontroleerd" in response.content.decode()
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+    client.post(preview_url(intake), {**form, "bevestigd": "ja"})  # positive control
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.FINALISED
+
+
+@pytest.mark.django_db
+def test_an_unknown_help_need_on_a_discussed_domain_must_be_decided_or_accepted(
+    make_intake, signed_in
+):
+    intake = make_intake(
+        domains={"financien": (2, "confirmed", "x"), "huisvesting": (3, "unknown", "y")}
+    )
+    client = signed_in("consulent")
+    assert "Huisvesting" in client.get(preview_url(intake)).content.decode()
+    form = preview_form(client, intake)
+    assert form.pop("onbekend_geaccepteerd") == "ja"  # the page asks for it
+    response = client.post(preview_url(intake), form, follow=True)
+    assert "staat nog op &#x27;onbekend&#x27; in Huisvesting" in response.content.decode()
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.DRAFT
+    client.post(preview_url(intake), {**form, "onbekend_geaccepteerd": "ja"})
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.FINALISED
+
+
+@pytest.mark.django_db
+def test_the_no_help_need_alert_never_contradicts_a_shared_field_row(make_intake, signed_in):
+    """With another draft of the same resident, the resident's name stays (GEDEELD): the
+    alert must not say that all resident data are destroyed."""
+    first = make_intake(domains={"financien": (4, "none", "")})
+    make_intake(resident=first.resident)
+    page = signed_in("consulent").get(preview_url(first)).content.decode()
+    assert 'data-keep="ja"' in page and "GEDEELD" in page
+    assert "alle gegevens over de inwoner en de domeinen worden vernietigd" not in page
+    assert "die een andere lopende intake nog nodig heeft" in page

@@ -97,7 +97,7 @@ def test_erasure_is_blocked_by_the_selectielijst_retention_and_says_which_rule_u
     assert "WMO-AANVRAAG" in page and "WMO-IDENTITEIT" in page
     assert "WMO-CONTACT" not in page  # contact data are not under the archival duty
     assert until.strftime("%-d") in page and str(until.year) in page
-    response = client.post(erase_url(resident), {"reason": "withdrawn"})
+    response = client.post(erase_url(resident), {"reason": "withdrawn", "bevestigd": "on"})
     assert response.status_code == 400
     assert Resident.objects.filter(pk=resident.pk).exists()
     assert Intake.objects.filter(pk=canary_intake["intake"].pk).exists()
@@ -110,7 +110,9 @@ def test_a_draft_is_erased_through_the_destroy_function_with_an_audited_reason_c
     intake = make_intake(name="KANARIE-CONCEPT", domains={"financien": (3, "unknown", "x")})
     resident = intake.resident
     client = signed_in("privacy")
-    response = client.post(erase_url(resident), {"reason": "withdrawn"}, follow=True)
+    response = client.post(
+        erase_url(resident), {"reason": "withdrawn", "bevestigd": "on"}, follow=True
+    )
     assert "zijn gewist" in response.content.decode()
     assert not Resident.objects.filter(pk=resident.pk).exists()
     assert not Intake.objects.filter(pk=intake.pk).exists()
@@ -127,7 +129,9 @@ def test_erasure_is_allowed_once_the_retention_date_has_passed(make_intake, sign
 
     intake = make_intake(domains={"financien": (2, "confirmed", "")})
     finalise_now(intake, dt.date(2000, 1, 3))  # Wmo: 15 years, long past
-    response = signed_in("privacy").post(erase_url(intake.resident), {"reason": "no_longer_needed"})
+    response = signed_in("privacy").post(
+        erase_url(intake.resident), {"reason": "no_longer_needed", "bevestigd": "on"}
+    )
     assert response.status_code == 302
     assert not DecisionRecord.objects.filter(intake_id=intake.pk).exists()
 

@@ -36,6 +36,14 @@ DEMO_USERS: dict[str, tuple[str, bool, bool]] = {
     "privacy": (PRIVACY_OFFICER, False, True),
     "beheer": (APP_ADMIN, False, True),
 }
+# Staff are shown by first and last name (made up).
+DEMO_NAMES: dict[str, tuple[str, str]] = {
+    "consulent": ("Sanne", "Bakker"),
+    "consulent2": ("Ahmed", "El Amrani"),
+    "teamleider": ("Petra", "de Wit"),
+    "privacy": ("Joost", "Visser"),
+    "beheer": ("Ilse", "Mulder"),
+}
 
 
 class Command(BaseCommand):
@@ -65,6 +73,7 @@ def seed_user(username: str, *, role: str, team: Group | None, is_staff: bool) -
         user.set_password(DEMO_PASSWORD)
     user.is_staff = is_staff
     user.is_active = True
+    user.first_name, user.last_name = DEMO_NAMES.get(username, ("", ""))
     user.save()
     # get_or_create: a transactional test flushes the groups the migration made.
     user.groups.add(Group.objects.get_or_create(name=role)[0])
