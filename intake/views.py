@@ -46,7 +46,14 @@ from intake.forms import (
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
 from intake.paging import IntakePaginator
-from intake.services import SaveOutcome, create_intake, save_assessment, start_reassessment
+from intake.services import (
+    IntakeGone,
+    ResidentGone,
+    SaveOutcome,
+    create_intake,
+    save_assessment,
+    start_reassessment,
+)
 
 PAGE_SIZE = 20
 RESIDENT_RESULTS = 20
@@ -144,13 +151,17 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             return redirect("intake:edit", pk=earlier)
         forms_valid = intake_form.is_valid() and (resident_form is None or resident_form.is_valid())
         if forms_valid:
-            intake = create_intake(
-                resident or _new_resident(resident_form),
-                _signed_in(request),
-                framework=intake_form.cleaned_data["framework"],
-                instrument_version=intake_form.cleaned_data["instrument_version"],
-                context=AuditContext.for_request(request),
-            )
+            try:
+                intake = create_intake(
+                    resident or _new_resident(resident_form),
+                    _signed_in(request),
+                    framework=intake_form.cleaned_data["framework"],
+                    instrument_version=intake_form.cleaned_data["instrument_version"],
+                    context=AuditContext.for_request(request),
+                )
+            except ResidentGone:
+                messages.error(request, _("Deze inwoner is intussen vernietigd of gewist."))
+                return redirect("intake:new")
             tokens = request.session.get(USED_TOKENS, {})
             tokens[token] = intake.pk
             request.session[USED_TOKENS] = dict(list(tokens.items())[-20:])
@@ -237,6 +248,10 @@ def _profile_rows(intake: Intake) -> list[dict[str, Any]]:
     return rows
 
 
+GONE = gettext_lazy(
+    "Deze intake bestaat niet meer: hij is intussen vernietigd (bewaartermijn of "
+    "verzoek van de inwoner). Er is niets opgeslagen."
+)
 STALE_FORM = gettext_lazy(
     "Iemand anders (of u in een ander tabblad) heeft deze intake intussen "
     "opgeslagen. Uw wijzigingen zijn NIET opgeslagen en staan hieronder nog. "
@@ -270,6 +285,9 @@ def intake_edit(request: HttpRequest, pk: str) -> HttpResponse:
             if result.outcome is SaveOutcome.UNCHANGED:
                 messages.info(request, _("Er was niets gewijzigd; het concept is bewaard."))
                 return redirect("intake:edit", pk=intake.pk)
+            if result.outcome is SaveOutcome.GONE:
+                messages.error(request, GONE)
+                return redirect("intake:list")
             if result.outcome is SaveOutcome.FINALISED:
                 form.add_error(
                     None,
@@ -311,9 +329,13 @@ def intake_reassess(request: HttpRequest, pk: str) -> HttpResponse:
     previous = get_intake_for(
         request.user, pk, VIEW_INTAKE, queryset=Intake.objects.select_related("resident")
     )
-    intake, created = start_reassessment(
-        previous, _signed_in(request), context=AuditContext.for_request(request)
-    )
+    try:
+        intake, created = start_reassessment(
+            previous, _signed_in(request), context=AuditContext.for_request(request)
+        )
+    except IntakeGone:
+        messages.error(request, GONE)
+        return redirect("intake:list")
     if created:
         messages.success(request, _("Een nieuwe meting is aangemaakt als concept."))
     return redirect("intake:edit", pk=intake.pk)
