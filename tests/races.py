@@ -47,7 +47,7 @@ def resident_hold(resident_id: int) -> tuple[str, Sequence[Any]]:
     return HOLD_RESIDENT, [resident_id]
 
 
-def _conninfo() -> str:
+def conninfo() -> str:
     s = connection.settings_dict
     return psycopg.conninfo.make_conninfo(
         dbname=s["NAME"],
@@ -88,7 +88,7 @@ def race(
             done[i] = True
             connections.close_all()
 
-    with psycopg.connect(_conninfo()) as holder:
+    with psycopg.connect(conninfo()) as holder:
         sql, params = hold
         holder.execute(sql, params)
         threads = [threading.Thread(target=run, args=(i,)) for i in range(len(writers))]
