@@ -5,6 +5,7 @@ refuses to start without a real secret key, allowed hosts and PostgreSQL.
 """
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import django_stubs_ext
@@ -123,7 +124,9 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # First, so a locked-out user/address pair is refused before the password is checked.
+    # First, so a locked-out address or user/address pair is refused before the password
+    # is checked.
+    "accounts.throttling.AddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -185,16 +188,39 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "ZRM-intake")
 # read it could pass anyone's second factor); it may only delete a lost device.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
+# The client's address (audit log and throttling): REMOTE_ADDR, or, when REMOTE_ADDR is
+# one of these proxies, the address the proxy put in CLIENT_ADDRESS_HEADER
+# (audit/context.py source_ip). Empty by default: no header is believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks, not {_proxy!r}."
+        ) from None
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
+
 # Login throttling (django-axes): lock out a user name from one address after repeated
-# failures, for a cool-off period. Passwords are never stored (axes masks them); the audit
-# event on lock-out holds no user name (config/throttling.py).
+# failures, for a cool-off period; and an address, whatever the user names, after many
+# (password spraying). Passwords are never stored (axes masks them), user names only as
+# a keyed hash; the audit event on lock-out holds no user name (accounts/throttling.py).
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt during a lock-out does not start the cool-off again: otherwise one
+# request every 15 minutes keeps a user out for good.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_USERNAME_CALLABLE = "accounts.throttling.username_for_axes"
+AXES_CLIENT_IP_CALLABLE = "audit.context.source_ip"
+# The typed user name is also in the POST data axes keeps: masked there.
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "otp_token"]
+# Per address, across user names: high enough for a shared proxy or a town hall's NAT.
+ADDRESS_FAILURE_LIMIT = env_int("ADDRESS_FAILURE_LIMIT", 50, minimum=1)
+ADDRESS_FAILURE_WINDOW = dt.timedelta(minutes=env_int("ADDRESS_FAILURE_MINUTES", 15, minimum=1))
 # No log of successful sign-ins in axes' tables: the audit log records them.
 AXES_DISABLE_ACCESS_LOG = True
 # Axes' own log lines name the client; keep user names out of them.
