@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -46,8 +47,10 @@ def is_transient(exc: BaseException) -> bool:
         return False
     state = sqlstate_of(exc)
     if state is None:
-        # No SQLSTATE: the connection itself failed (server gone, network), or SQLite's
-        # "database is locked"; both pass.
+        cause = exc.__cause__
+        if isinstance(cause, sqlite3.Error):  # only a busy file passes; a bad query stays
+            return "locked" in str(cause) or "busy" in str(cause)
+        # No SQLSTATE from PostgreSQL: the connection itself failed (server gone, network).
         return True
     return state in TRANSIENT_SQLSTATES or state.startswith("08")
 
@@ -81,3 +84,25 @@ def retrying(
             connection.close_if_unusable_or_obsolete()  # a lost connection opens anew
             time.sleep(wait)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+# Exit codes every scheduled command shares (README, "Bedrijfsvoering").
+EXIT_DATABASE_UNAVAILABLE = 3
+
+
+def scheduled(work: Callable[[], T], *, what: str) -> T:
+    """A scheduled command's whole run: `work()` retried over transient database errors
+    (it must be idempotent: run again, it finishes what the failed run left). Still
+    failing after the last attempt, or failing with any other database error, it ends
+    the command with one line on stderr and exit code 3, no traceback in the cron mail."""
+    from django.core.management.base import CommandError
+    from django.db import DatabaseError
+
+    try:
+        return retrying(work, what=what)
+    except DatabaseError as exc:
+        raise CommandError(
+            f"{what}: database error {type(exc.__cause__ or exc).__name__} "
+            f"(SQLSTATE {sqlstate_of(exc) or '-'}); nothing more was done, run it again.",
+            returncode=EXIT_DATABASE_UNAVAILABLE,
+        ) from None
