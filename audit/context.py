@@ -10,7 +10,7 @@ audit, the bottom layer, imports no app above it.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from django.conf import settings
@@ -79,15 +79,33 @@ def _role_resolver() -> RoleResolver:
 
 
 def source_ip(request: HttpRequest | None) -> str | None:
-    """REMOTE_ADDR, normalised as the database stores it; None if absent or not an address.
+    """The client's address, normalised as the database stores it; None if absent or not
+    an address. The audit log and the sign-in throttling (axes) both use this.
 
-    Behind a proxy this is the proxy's address unless the deployment rewrites
-    REMOTE_ADDR from a header it trusts (not done here: a header anyone can set
-    must not decide what the audit log says).
+    REMOTE_ADDR, unless REMOTE_ADDR is a proxy named in TRUSTED_PROXIES: then the last
+    address in its CLIENT_ADDRESS_HEADER (X-Forwarded-For) that is not itself a trusted
+    proxy, read from the right, because each proxy appends the address it saw and only
+    the part our own proxies wrote can be believed. With no proxy named (the default) a
+    header, which anyone can set, never decides what the audit log says.
     """
     if request is None:
         return None
-    raw = request.META.get("REMOTE_ADDR") or ""
+    remote = _address(request.META.get("REMOTE_ADDR") or "")
+    trusted = getattr(settings, "TRUSTED_PROXIES", ())
+    if remote is None or not _in(remote, trusted):
+        return remote
+    header = getattr(settings, "CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
+    key = "HTTP_" + header.upper().replace("-", "_")
+    for part in reversed(str(request.META.get(key, "")).split(",")):
+        address = _address(part.strip())
+        if address is None:
+            return remote  # a hop that is no address: believe nothing before it
+        if not _in(address, trusted):
+            return address
+    return remote
+
+
+def _address(raw: str) -> str | None:
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
@@ -95,3 +113,8 @@ def source_ip(request: HttpRequest | None) -> str | None:
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         return str(address.ipv4_mapped)
     return str(address)
+
+
+def _in(address: str, networks: Sequence[str]) -> bool:
+    ip = ipaddress.ip_address(address)
+    return any(ip in ipaddress.ip_network(n, strict=False) for n in networks)

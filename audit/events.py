@@ -169,18 +169,24 @@ def _lock_chain_head() -> str:
 # what the lock's previous holder committed. Sent as one query string the two statements
 # cost one round trip instead of two (make bench, audit write: one of the three round trips
 # of a logged change).
+# No parameters (the key is our constant, written into the text): PostgreSQL's extended
+# protocol, which server-side binding uses for every statement with parameters, refuses
+# two statements in one string; without parameters psycopg sends it as a simple query.
 _LOCK_THEN_HEAD = (
-    "SELECT pg_advisory_xact_lock(%s); SELECT {hash} FROM {table} ORDER BY {id} DESC LIMIT 1"
+    "SELECT pg_advisory_xact_lock({key}); SELECT {hash} FROM {table} ORDER BY {id} DESC LIMIT 1"
 )
 
 
 def _lock_and_read_head_postgresql() -> str:
     quote = connection.ops.quote_name
     sql = _LOCK_THEN_HEAD.format(
-        hash=quote("hash"), table=quote(AuditEvent._meta.db_table), id=quote("id")
+        key=int(CHAIN_LOCK_KEY),
+        hash=quote("hash"),
+        table=quote(AuditEvent._meta.db_table),
+        id=quote("id"),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [CHAIN_LOCK_KEY])
+        cursor.execute(sql)
         cursor.nextset()  # past the lock's result, to the head's
         row = cursor.fetchone()
     return str(row[0]) if row else GENESIS_HASH

@@ -106,6 +106,22 @@ def parse_date(value: str, field: str) -> dt.date:
         ) from None
 
 
+# The days a filter may name: the period's end gets a day added (the export runs up to
+# the start of the next day) and each day becomes local midnight in UTC, so date.max
+# and date.min themselves are out of reach; a message, not an OverflowError.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date.max - dt.timedelta(days=1)
+
+
+def _check_day(day: dt.date | None, field: str) -> None:
+    if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+        raise ExportFilterError(
+            _("Kies een datum van %(first)s tot en met %(last)s.")
+            % {"first": FIRST_DAY.strftime("%d-%m-%Y"), "last": LAST_DAY.strftime("%d-%m-%Y")},
+            field,
+        )
+
+
 def build_filter(
     *,
     since: dt.date | None = None,
@@ -115,6 +131,8 @@ def build_filter(
     action: str = "",
 ) -> ExportFilter:
     """Validate the combination of filter values; raises ExportFilterError."""
+    _check_day(since, "since")
+    _check_day(until, "until")
     if since and until and until < since:
         raise ExportFilterError(_("De einddatum ligt voor de begindatum."), "until")
     if action and action not in Action.values:

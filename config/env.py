@@ -96,5 +96,11 @@ def database_from_url(url: str, *, sqlite_path: Path) -> dict[str, object]:
         "PORT": str(port or ""),
         "CONN_MAX_AGE": 60,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"connect_timeout": 5},
+        "OPTIONS": {
+            "connect_timeout": 5,
+            # Values travel apart from the SQL text (PostgreSQL's extended protocol), so a
+            # statement that fails is logged by the server with $1, $2 where the values
+            # were, not with a note or a name filled in (README, "Production").
+            "server_side_binding": True,
+        },
     }

@@ -5,6 +5,7 @@ refuses to start without a real secret key, allowed hosts and PostgreSQL.
 """
 
 import datetime as dt
+import ipaddress
 from pathlib import Path
 
 import django_stubs_ext
@@ -77,8 +78,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees every response last, error responses of the others too.
+    "config.headers.SecurityHeadersOnEveryResponse",
     "django.middleware.security.SecurityMiddleware",
     "audit.middleware.RequestIdMiddleware",
+    # Before sessions: /healthz answers without touching the database a session needs.
+    "config.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -101,7 +106,7 @@ MIDDLEWARE = [
 if PRODUCTION:
     # whitenoise serves the collected, hashed static files; in development
     # runserver and the test live server serve them from static/ directly.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -124,7 +129,9 @@ TEMPLATES = [
 ]
 
 AUTHENTICATION_BACKENDS = [
-    # First, so a locked-out user/address pair is refused before the password is checked.
+    # First, so a locked-out address or user/address pair is refused before the password
+    # is checked.
+    "accounts.throttling.AddressLimitBackend",
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
@@ -201,17 +208,39 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "zrm-intake@localhost")
+# The client's address (audit log and throttling): REMOTE_ADDR, or, when REMOTE_ADDR is
+# one of these proxies, the address the proxy put in CLIENT_ADDRESS_HEADER
+# (audit/context.py source_ip). Empty by default: no header is believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES must list addresses or networks, not {_proxy!r}."
+        ) from None
+CLIENT_ADDRESS_HEADER = env_str("CLIENT_ADDRESS_HEADER", "X-Forwarded-For")
 
 # Login throttling (django-axes): lock out a user name from one address after repeated
-# failures, for a cool-off period. Passwords are never stored (axes masks them); the audit
-# event on lock-out holds no user name (config/throttling.py).
+# failures, for a cool-off period; and an address, whatever the user names, after many
+# (password spraying). Passwords are never stored (axes masks them), user names only as
+# a keyed hash; the audit event on lock-out holds no user name (accounts/throttling.py).
 AXES_ENABLED = True
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A refused attempt during a lock-out does not start the cool-off again: otherwise one
+# request every 15 minutes keeps a user out for good.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.throttling.locked_out"
 AXES_USERNAME_CALLABLE = "accounts.throttling.username_for_axes"
+AXES_CLIENT_IP_CALLABLE = "audit.context.source_ip"
+# The typed user name is also in the POST data axes keeps: masked there.
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "otp_token"]
+# Per address, across user names: high enough for a shared proxy or a town hall's NAT.
+ADDRESS_FAILURE_LIMIT = env_int("ADDRESS_FAILURE_LIMIT", 50, minimum=1)
+ADDRESS_FAILURE_WINDOW = dt.timedelta(minutes=env_int("ADDRESS_FAILURE_MINUTES", 15, minimum=1))
 # No log of successful sign-ins in axes' tables: the audit log records them.
 AXES_DISABLE_ACCESS_LOG = True
 # Axes' own log lines name the client; keep user names out of them.
@@ -244,6 +273,11 @@ CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if SESSION_COOKIE_SECURE:
+    # The __Host- prefix: the browser accepts the cookie only over HTTPS, for this host
+    # alone (no Domain) and the whole site (Path=/), so no sibling subdomain can set it.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)

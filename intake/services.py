@@ -25,13 +25,34 @@ writes only if the caller's version is still current and then bumps it. A casewo
 form carries the version it was built from, so a save over a correction (or over another
 tab's save) is refused instead of silently undoing it.
 
-Lock order, the same in every function here (and in minimisation's finalise and
-destroy), so two writers never wait for each other in a circle:
-1. the intake row (`_lock_intake()`, always the first lock a write takes);
-2. its children: the domain assessment rows and the object-permission rows;
-3. the resident row;
-4. the audit chain: `audit.events.append()` takes the chain lock last, at the end of
-   the transaction, so it is held as briefly as possible.
+Lock order. Every writer of an intake's data takes its locks in this one order, so two
+writers never each hold what the other waits for (a deadlock, which PostgreSQL ends by
+failing one of them: a 500 for the user, a dead batch for a sweep):
+1. the intake row, first (`intake.locking.lock_intake()`); several intakes in id order
+   (`correct()`, erasure);
+2. its children: the domain assessment rows, the intake's permission rows, the decision
+   record and its kept fields. They are written only by a writer that holds step 1, so
+   the intake lock already decides who waits for them;
+3. the resident row (`lock_residents()`), and then its permission rows. A writer that
+   inserts a row naming the resident (a new intake, a reassessment, a permission) locks
+   the resident first even when it does not change it: PostgreSQL checks that foreign
+   key at commit with a share lock on the resident, which must never wait behind step 4;
+4. the audit chain: `audit.events.append()` takes the chain lock last, at the end of the
+   transaction, and holds it until commit, so it is held as briefly as possible.
+
+Who follows it: `save_assessment()` (1, 2, 4), `start_reassessment()` (1 on the previous
+intake, 3, then the new intake's rows, 4), `create_intake()` (3, new rows, 4),
+`reassign()` (1, 2, 3, 4), `correct()` (1 for each intake in id order, 2, 3, 4), and
+outside this module `minimisation.finalising.finalise()` (1, 3, then 2 as it destroys,
+which the intake lock covers, 4) and `privacy.resident_requests.erase()` (1 for every
+intake of the resident in id order, 3, 4). The one exception is the retention sweep
+(`minimisation.sweep`): it takes a resident and then every intake of it, but only with
+SKIP LOCKED, so it never waits for a row and can never be part of a cycle; a resident it
+cannot take whole it leaves for its next pass. tests/intake/test_lock_order.py races
+every pair of these writers at a held lock.
+
+A writer that waited for an intake the sweep or an erasure destroyed meanwhile gets
+`IntakeGone` (a save: the outcome GONE) instead of a database error.
 """
 
 from __future__ import annotations
@@ -53,6 +74,7 @@ from audit.context import AuditContext
 from audit.events import Event, append
 from audit.models import Action
 from intake.access import VIEW_RESIDENT, grant_caseworker, may_reassign
+from intake.locking import IntakeGone, ResidentGone, lock_intake, lock_residents
 from intake.models import (
     DomainAssessment,
     HelpNeed,
@@ -69,7 +91,9 @@ __all__ = [
     "Correction",
     "DomainValues",
     "DuplicateResident",
+    "IntakeGone",
     "ReassignmentError",
+    "ResidentGone",
     "SaveOutcome",
     "SaveResult",
     "VersionConflict",
@@ -94,6 +118,7 @@ class SaveOutcome(enum.StrEnum):
     UNCHANGED = "unchanged"  # what was submitted is what is stored: nothing to write
     CONFLICT = "conflict"  # someone saved (or corrected) first; nothing written
     FINALISED = "finalised"  # the intake is no longer a draft; nothing written
+    GONE = "gone"  # destroyed (sweep, erasure) while the save waited; nothing written
 
 
 @dataclass(frozen=True)
@@ -104,7 +129,8 @@ class SaveResult:
 
 
 class VersionConflict(Exception):  # noqa: N818 - reads as a sentence
-    """An intake changed since its version was read; nothing was written."""
+    """An intake changed (or was destroyed) since its version was read; nothing was
+    written."""
 
     def __init__(self, intake_id: int) -> None:
         super().__init__(f"intake {intake_id} changed since it was read")
@@ -124,18 +150,6 @@ class ReassignmentError(ValueError):
 
 
 # --- The version check: the one way into an intake's data ---------------------------
-
-
-def _lock_intake(intake_id: int) -> Intake:
-    """The intake row, locked until the transaction ends: the first lock of every write.
-
-    `of=("self",)`: the resident comes along for its ref, but is locked (if at all) later,
-    in the lock order of the module docstring.
-    """
-    locked: Intake = (
-        Intake.objects.select_for_update(of=("self",)).select_related("resident").get(pk=intake_id)
-    )
-    return locked
 
 
 def _claim_version(intake: Intake, expected_version: int) -> bool:
@@ -204,6 +218,8 @@ def _create_intake(
 ) -> Intake:
     with transaction.atomic():
         events: list[Event] = []
+        if not resident._state.adding and not lock_residents([resident.pk]):
+            raise ResidentGone(resident.pk)
         if resident._state.adding:
             resident.save()
             events.append(
@@ -249,9 +265,11 @@ def start_reassessment(
     An open draft reassessment of `previous` by the same caseworker is reused, so a
     double click on "Nieuwe meting" never makes two: the lock on `previous` makes the
     second click wait for the first and then find its draft.
+
+    Raises IntakeGone if `previous` was destroyed while this waited for it.
     """
     with transaction.atomic():
-        previous = _lock_intake(previous.pk)
+        previous = lock_intake(previous.pk)
         existing = (
             Intake.objects.filter(
                 previous=previous, caseworker=caseworker, status=IntakeStatus.DRAFT
@@ -296,7 +314,10 @@ def save_assessment(
     identical submit (double click, browser resend) is a harmless no-op.
     """
     with transaction.atomic():
-        locked = _lock_intake(intake.pk)
+        try:
+            locked = lock_intake(intake.pk)
+        except IntakeGone:
+            return SaveResult(SaveOutcome.GONE)
         if locked.status != IntakeStatus.DRAFT:
             return SaveResult(SaveOutcome.FINALISED, version=locked.version)
         rows = {
@@ -365,8 +386,12 @@ def correct(
                 if c.intake_id is None or c.expected_version is None:
                     raise ValueError("a domain correction names its intake and its version")
                 versions[c.intake_id] = c.expected_version
-        for intake_id in sorted(versions):  # one order, so two corrections never deadlock
-            if not _claim_version(_lock_intake(intake_id), versions[intake_id]):
+        for intake_id in sorted(versions):  # the lock order: intakes in id order
+            try:
+                locked = lock_intake(intake_id)
+            except IntakeGone:
+                raise VersionConflict(intake_id) from None
+            if not _claim_version(locked, versions[intake_id]):
                 raise VersionConflict(intake_id)
         rows = DomainAssessment.objects.select_for_update().in_bulk(
             [c.assessment_id for c in corrections if c.assessment_id is not None]
@@ -384,6 +409,8 @@ def correct(
             setattr(row, c.column, c.value)
             row.save(update_fields=[c.column])
             changed.append(f"{row.domain}:{c.field}")
+        if not lock_residents([resident.pk]):  # erased while this waited
+            raise VersionConflict(min(versions, default=0))
         if resident_updates:
             Resident.objects.filter(pk=resident.pk).update(**resident_updates)
         append(
@@ -424,7 +451,10 @@ def reassign(intake: Intake, to_user: User, *, context: AuditContext) -> Intake:
     """
     with transaction.atomic():
         # Two leads reassigning at once must not both move permissions.
-        intake = _lock_intake(intake.pk)
+        try:
+            intake = lock_intake(intake.pk)
+        except IntakeGone:
+            raise ReassignmentError(_("Deze intake bestaat niet meer.")) from None
         by_user = (
             get_user_model().objects.filter(pk=context.actor_id).first()
             if context.actor_id is not None
@@ -438,6 +468,7 @@ def reassign(intake: Intake, to_user: User, *, context: AuditContext) -> Intake:
             )
         old = intake.caseworker
         moved = _move_intake_permissions(intake, old, to_user)
+        lock_residents([intake.resident_id])  # before its permission rows: the lock order
         assign_perm(VIEW_RESIDENT, to_user, intake.resident)
         if not intake.resident.intakes.filter(caseworker=old).exclude(pk=intake.pk).exists():
             # The old caseworker has no other intake of this resident: no reason left to see it.

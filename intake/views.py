@@ -56,6 +56,8 @@ from intake.parking import take_parked
 from intake.progress import domain_progress, draft_expiry
 from intake.services import (
     DuplicateResident,
+    IntakeGone,
+    ResidentGone,
     SaveOutcome,
     create_intake,
     save_assessment,
@@ -176,6 +178,9 @@ def intake_new(request: HttpRequest) -> HttpResponse:
                 )
             except DuplicateResident as duplicate:
                 _refuse_duplicate(request, resident_form, duplicate.existing)
+            except ResidentGone:
+                messages.error(request, _("Deze inwoner is intussen vernietigd of gewist."))
+                return redirect("intake:new")
         if intake is not None:
             tokens = request.session.get(USED_TOKENS, {})
             tokens[token] = intake.pk
@@ -339,6 +344,10 @@ def _destroyed_at_finalising(intake: Intake) -> tuple[dict[str, dict[str, str]],
     return by_domain, decision.decided_on
 
 
+GONE = gettext_lazy(
+    "Deze intake bestaat niet meer: hij is intussen vernietigd (bewaartermijn of "
+    "verzoek van de inwoner). Er is niets opgeslagen."
+)
 STALE_FORM = gettext_lazy(
     "Iemand anders (of u in een ander tabblad) heeft deze intake intussen "
     "opgeslagen. Uw wijzigingen zijn NIET opgeslagen en staan hieronder nog. "
@@ -407,6 +416,9 @@ def _save(request: HttpRequest, intake: Intake, data: Any, *, late: bool = False
     if result.outcome is SaveOutcome.FINALISED:
         form.add_error(None, FINALISED_MEANWHILE)
         return _render_form(request, intake, form, [])
+    if result.outcome is SaveOutcome.GONE:
+        messages.error(request, GONE)
+        return redirect("intake:list")
     # Someone saved first. Keep every value typed; take the new version, and name the
     # differing domains: each needs a deliberate choice before a save may write it.
     fresh = _with_assessments().get(pk=intake.pk)
@@ -493,9 +505,13 @@ def intake_reassess(request: HttpRequest, pk: str) -> HttpResponse:
     previous = get_intake_for(
         request.user, pk, VIEW_INTAKE, queryset=Intake.objects.select_related("resident")
     )
-    intake, created = start_reassessment(
-        previous, _signed_in(request), context=AuditContext.for_request(request)
-    )
+    try:
+        intake, created = start_reassessment(
+            previous, _signed_in(request), context=AuditContext.for_request(request)
+        )
+    except IntakeGone:
+        messages.error(request, GONE)
+        return redirect("intake:list")
     if created:
         messages.success(request, _("Een nieuwe meting is aangemaakt als concept."))
     return redirect("intake:edit", pk=intake.pk)

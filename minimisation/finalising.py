@@ -1,9 +1,10 @@
 """Finalising an intake: keep what the decision the caseworker saw keeps, destroy the rest.
 
-One service, one transaction: lock the intake (and its resident), check it is still a
-draft, decide once under the lock, compare that decision's digest with the preview's,
-destroy what it discards, record the decision and write the FINALISE and DISCARD events.
-A mismatch, or any exception, destroys nothing.
+One service, one transaction: lock the intake, then its resident (the lock order of
+intake/services.py), check it is still a draft, decide once under the lock, compare
+that decision's digest with the preview's, destroy what it discards, record the
+decision and write the FINALISE and DISCARD events. A mismatch, or any exception,
+destroys nothing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from audit.context import AuditContext
 from audit.events import Event, append
 from audit.models import Action
+from intake.locking import IntakeGone, lock_intake
 from intake.models import Intake, IntakeStatus
 from minimisation.decide import Decision, IntakeNotReady, decide, snapshot_of
 from minimisation.destruction import destroy_discarded, record_discarded
@@ -61,17 +63,13 @@ def finalise(
     Dutch message; then nothing has changed.
     """
     with transaction.atomic():
-        # select_related + FOR UPDATE locks the resident row too (PostgreSQL): a sweep
-        # destroying another intake of this resident locks it as well, so either it
-        # commits first and the decision below sees that intake gone, or it waits.
-        intake = (
-            Intake.objects.select_for_update()
-            .select_related("resident")
-            .filter(pk=intake_id)
-            .first()
-        )
-        if intake is None:
-            raise FinaliseError(_("Deze intake bestaat niet meer."))
+        # The intake, then its resident: an erasure or a sweep destroying another intake
+        # of this resident holds the resident too, so either it commits first and the
+        # decision below sees that intake gone, or it waits for this finalise.
+        try:
+            intake = lock_intake(intake_id, and_resident=True)
+        except IntakeGone:
+            raise FinaliseError(_("Deze intake bestaat niet meer.")) from None
         if intake.status != IntakeStatus.DRAFT:
             raise AlreadyFinalised(
                 _("Deze intake is al afgerond. Er is niets gewijzigd; bekijk het besluit.")

@@ -89,7 +89,8 @@ class RetentionWithinFilter(admin.SimpleListFilter):
         today = timezone.localdate()
         if value == self.PAST:
             return queryset.filter(**{f"{self.field}__lt": today})
-        if value and value.isdigit():
+        # Only the choices offered: a hand-typed ?retention=99999999999 would overflow.
+        if value in {choice for choice, _label in self.lookups(request, None)} - {self.PAST}:
             end = today + dt.timedelta(days=int(value))
             return queryset.filter(**{f"{self.field}__gte": today, f"{self.field}__lte": end})
         return queryset

@@ -27,7 +27,8 @@ from audit.events import record
 from audit.models import Action, AuditEvent
 from audit.refs import as_uuid
 from intake import services
-from intake.models import Intake, Resident
+from intake.locking import lock_intakes, lock_residents
+from intake.models import Resident
 from minimisation.destruction import erase_resident
 from minimisation.policy import POLICY
 from privacy.stored import (
@@ -38,6 +39,7 @@ from privacy.stored import (
 )
 
 ERASURE_RULE_ID = POLICY.erasure.id
+ERASE_ATTEMPTS = 3
 MAX_RESULTS = 20
 
 
@@ -171,6 +173,10 @@ class Blocker:
     retention_until: dt.date
 
 
+class ErasureRetry(Exception):  # noqa: N818
+    """New intakes kept coming in for this resident while erasing; nothing changed."""
+
+
 class ErasureBlocked(Exception):  # noqa: N818 - reads as a sentence
     def __init__(self, blockers: list[Blocker]) -> None:
         super().__init__("erasure blocked by a retention duty")
@@ -199,29 +205,41 @@ def erasure_blockers(resident: Resident, today: dt.date) -> list[Blocker]:
 
 
 def erase(resident: Resident, *, reason: str, context: AuditContext, today: dt.date) -> int:
-    """Erase the resident and every intake, or raise ErasureBlocked (nothing changes)."""
+    """Erase the resident and every intake, or raise ErasureBlocked (nothing changes).
+
+    Locks in the order of intake/services.py: every intake of the resident (id order),
+    then the resident. An intake created for the resident between those two steps is
+    not locked yet; then the transaction gives up its locks and starts again, so
+    nothing of the resident survives an erasure and nothing is locked out of order.
+    A resident already destroyed (erased twice, or swept meanwhile) erases nothing: 0.
+    """
     ErasureReason(reason)  # ValueError for an unknown code: the form lets none through
     ref = str(resident.ref)
-    with transaction.atomic():
-        # Lock first, check after: a caseworker finalising meanwhile cannot slip past.
-        list(Intake.objects.select_for_update().filter(resident=resident).values_list("pk"))
-        blockers = erasure_blockers(resident, today)
-        if blockers:
-            raise ErasureBlocked(blockers)
-        destroyed = erase_resident(
-            resident,
-            rule_id=ERASURE_RULE_ID,
-            today=today,
-            context=context,
-        )
-        record(
-            Action.DISCARD,
-            context,
-            object_type="resident",
-            resident_ref=ref,
-            detail={"gdpr": "art17", "reason": reason, "intakes_destroyed": destroyed},
-        )
-    return destroyed
+    for _attempt in range(ERASE_ATTEMPTS):
+        with transaction.atomic():
+            locked = {i.pk for i in lock_intakes(resident.intakes.values_list("pk", flat=True))}
+            if not lock_residents([resident.pk]):
+                return 0
+            if set(resident.intakes.values_list("pk", flat=True)) != locked:
+                continue  # a new intake came in between: lock again, in order
+            blockers = erasure_blockers(resident, today)
+            if blockers:
+                raise ErasureBlocked(blockers)
+            destroyed = erase_resident(
+                resident,
+                rule_id=ERASURE_RULE_ID,
+                today=today,
+                context=context,
+            )
+            record(
+                Action.DISCARD,
+                context,
+                object_type="resident",
+                resident_ref=ref,
+                detail={"gdpr": "art17", "reason": reason, "intakes_destroyed": destroyed},
+            )
+            return destroyed
+    raise ErasureRetry()
 
 
 # --- Correction (art. 16) ------------------------------------------------------------

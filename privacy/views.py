@@ -26,6 +26,7 @@ from privacy import overview as ov
 from privacy.forms import CorrectionForm, ErasureForm, PeriodForm, ResidentLookupForm
 from privacy.resident_requests import (
     ErasureBlocked,
+    ErasureRetry,
     access_report,
     correct,
     correctable_fields,
@@ -180,6 +181,14 @@ def erasure(request: HttpRequest, ref: uuid.UUID) -> HttpResponse:
             )
         except ErasureBlocked as exc:
             blockers = exc.blockers
+        except ErasureRetry:
+            form.add_error(
+                None,
+                _(
+                    "Er werden intussen intakes voor deze inwoner aangemaakt; er is niets "
+                    "gewist. Probeer het opnieuw."
+                ),
+            )
         else:
             messages.success(
                 request,

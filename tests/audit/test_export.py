@@ -142,6 +142,8 @@ def test_stdout_text_stdout_bytes_and_a_file_get_the_same_export(
         (["--format", "csv", "--since", "2026-02-30"], "geen bestaande datum"),
         (["--format", "csv", "--since", "2026-03-02", "--until", "2026-03-01"], "einddatum"),
         (["--format", "csv", "--action", "peek"], "Onbekende actie"),
+        (["--format", "csv", "--until", "9999-12-31"], "Kies een datum van 01-01-1900"),
+        (["--format", "csv", "--since", "0001-01-01"], "Kies een datum van 01-01-1900"),
         (["--format", "csv", "--resident", "Jansen"], "UUID"),
     ],
 )

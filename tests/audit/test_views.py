@@ -74,6 +74,9 @@ def test_the_browser_export_writes_its_own_event(signed_in, write_events) -> Non
         ({"format": "csv", "since": "2026-02-30"}, "since", "geldige datum"),
         ({"format": "csv", "since": "2026-03-02", "until": "2026-03-01"}, "until", "einddatum"),
         ({"format": "csv", "action": "peek"}, "action", "Selecteer een geldige keuze"),
+        ({"format": "csv", "until": "9999-12-31"}, "until", "tot en met 30-12-9999"),
+        ({"format": "csv", "until": "31-12-9999"}, "until", "tot en met 30-12-9999"),
+        ({"format": "csv", "since": "0001-01-01"}, "since", "Kies een datum van 01-01-1900"),
         ({"format": "csv", "resident": "Jansen"}, "resident", "UUID"),
     ],
 )

@@ -134,7 +134,7 @@ def test_more_events_than_one_insert_can_carry_on_sqlite_stay_in_order(db: None)
     stored = _stored()
     assert [e.detail["n"] for e in stored] == list(range(70))
     assert [e.pk for e in events] == [e.pk for e in stored]
-    assert verify()[:2] == (0, f"OK: 70 events verified.\nhead hash: {stored[-1].hash}\n")
+    assert verify()[:2] == (0, f"OK: 70 events verified. head hash: {stored[-1].hash}\n")
 
 
 def test_appending_nothing_writes_nothing(db: None) -> None:

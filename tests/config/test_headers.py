@@ -158,3 +158,63 @@ def test_a_404_raised_with_a_message_does_not_show_it() -> None:
     request = RequestFactory().get("/x/")
     response = defaults.page_not_found(request, Http404(CANARY))
     assert CANARY not in response.content.decode()
+
+
+# --- Error responses made before the header middleware ran (issue 17 item 8) ----------
+
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options")
+
+
+def assert_secured(response: object) -> None:
+    for name in SECURITY_HEADERS:
+        assert name in response, name
+    assert csp_directives(response)["frame-ancestors"] == "'none'"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_400_for_an_unknown_host_is_dutch_and_carries_the_headers(client: Client) -> None:
+    response = client.get("/aanmelden/", HTTP_HOST="aanvaller.example")
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert '<html lang="nl">' in page
+    assert "Ongeldig verzoek" in page
+    assert "aanvaller.example" not in page
+    assert_secured(response)
+
+
+@pytest.mark.parametrize("position", [1, 6])
+def test_a_500_raised_inside_a_middleware_is_dutch_and_carries_the_headers(
+    settings: object, position: int
+) -> None:
+    """Position 1: before SecurityMiddleware; 6: after the session middleware."""
+    middleware = list(settings.MIDDLEWARE)
+    middleware.insert(position, "tests.config.failing_middleware.FailingMiddleware")
+    settings.MIDDLEWARE = middleware
+    response = Client(raise_request_exception=False).get("/aanmelden/")
+    assert response.status_code == 500
+    assert "Er ging iets mis" in response.content.decode()
+    assert_secured(response)
+
+
+def test_control_without_the_header_middleware_the_unknown_host_400_lacks_them(
+    settings: object,
+) -> None:
+    settings.MIDDLEWARE = [
+        m for m in settings.MIDDLEWARE if m != "config.headers.SecurityHeadersOnEveryResponse"
+    ]
+    response = Client().get("/aanmelden/", HTTP_HOST="aanvaller.example")
+    assert response.status_code == 400
+    assert "Content-Security-Policy" not in response
+
+
+def test_the_session_and_csrf_cookies_have_the_host_prefix_in_production() -> None:
+    result = run_manage(
+        PRODUCTION,
+        "shell",
+        "-c",
+        "from django.conf import settings; "
+        "print(settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["__Host-sessionid", "__Host-csrftoken"]

@@ -43,6 +43,31 @@ FRAGMENTS = [
     "{}",
 ]
 
+# Boundary values, sent as they are (no MARK: a prefix would make them no date or number):
+# the last and first days a date field takes (a day added to them overflows), integers
+# past every column's range for ids and versions, and user names that look like a demo
+# user's but are not (Cyrillic letters, full-width forms, a zero-width space, a combining
+# accent, the long s that upper-cases to S).
+BOUNDARY = [
+    "9999-12-31",
+    "31-12-9999",
+    "0001-01-01",
+    "01-01-0001",
+    "9999-12-30",
+    str(2**31),
+    str(2**63),
+    str(2**64),
+    f"-{2**63}",
+    "9" * 40,
+    "\u0441\u043ensulent",  # Cyrillic es and o
+    "\uff43\uff4f\uff4e\uff53\uff55\uff4c\uff45\uff4e\uff54",  # full-width
+    "consu\u200blent",  # zero-width space
+    "consulent\u0301",  # combining acute accent
+    "CONSULENT",
+    "\u017fonsulent",  # long s
+    "beheer\u00a0",  # no-break space
+]
+
 hostile_text = st.one_of(
     st.sampled_from(FRAGMENTS),
     st.text(max_size=40),
@@ -142,7 +167,13 @@ def test_hostile_form_input_never_causes_a_500_or_reaches_the_log(
     @given(data=st.data())
     def post(data: st.DataObject) -> None:
         payload = {
-            name: data.draw(st.one_of(hostile_text, st.sampled_from(["", "1", "bevestigd"])))
+            name: data.draw(
+                st.one_of(
+                    hostile_text,
+                    st.sampled_from(["", "1", "bevestigd"]),
+                    st.sampled_from(BOUNDARY),
+                )
+            )
             for name in names
         }
         response = client.post(url, payload)
@@ -152,6 +183,11 @@ def test_hostile_form_input_never_causes_a_500_or_reaches_the_log(
 
     with caplog.at_level(logging.INFO):
         post()
+        # Each boundary value in every field at once, so none is left to chance (a period
+        # from 0001-01-01, or one ending 31-12-9999, is then posted for certain).
+        for value in BOUNDARY:
+            assert client.post(url, dict.fromkeys(names, value)).status_code < 500, value
+            assert client.get(url, dict.fromkeys(names, value)).status_code < 500, value
     assert_not_logged(caplog, capsys)
 
 
@@ -188,7 +224,16 @@ def test_hostile_url_parameters_never_cause_a_500_or_reach_the_log(
 
     with caplog.at_level(logging.INFO):
         visit()
-        for wrong in ("0", "-1", "9" * 30, str(uuid.uuid4()), "1.5"):
+        for wrong in ("0", "-1", "9" * 30, str(2**31), str(2**63), str(uuid.uuid4()), "1.5"):
             path = "/" + route.split("<")[0] + wrong + "/" + route.split(">/", 1)[1]
             assert client.get(path).status_code in (302, 400, 403, 404, 405), path
     assert_not_logged(caplog, capsys)
+
+
+@pytest.mark.parametrize("value", ["99999999999", str(2**63), "-1", "30x", "verlopen"])
+def test_a_hand_typed_retention_filter_in_the_admin_never_causes_a_500(
+    signed_in: object, value: str
+) -> None:
+    client = signed_in("privacy")
+    for url in ("/beheer/intake/intake/", "/beheer/minimisation/decisionrecord/"):
+        assert client.get(url, {"bewaren_binnen": value}).status_code < 500

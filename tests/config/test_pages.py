@@ -1,7 +1,10 @@
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.http import HttpRequest
 from django.test import Client
 
@@ -13,10 +16,49 @@ def test_healthz_answers_200_when_the_database_is_reachable(db: None, client: Cl
 
 
 def test_healthz_answers_503_when_the_database_is_unreachable(db: None, client: Client) -> None:
-    with mock.patch("config.views.connection.cursor", side_effect=DatabaseError("down")):
+    with mock.patch("config.health.connection.cursor", side_effect=DatabaseError("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+@contextmanager
+def database_down() -> Iterator[None]:
+    """The default connection pointed at a closed port: PostgreSQL really unreachable."""
+    saved = dict(connection.settings_dict)
+    connection.close()
+    connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+    try:
+        yield
+    finally:
+        connection.close()
+        connection.settings_dict.clear()
+        connection.settings_dict.update(saved)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_healthz_answers_503_to_a_signed_in_browser_while_the_database_is_down(
+    demo_users: dict, caplog: pytest.LogCaptureFixture
+) -> None:
+    from config import health
+
+    health.STATE.reachable, health.STATE.failed_probes = True, 0
+    browser = Client(raise_request_exception=False)
+    browser.force_login(demo_users["consulent"])  # a session cookie, as a browser has
+    with caplog.at_level(logging.INFO, logger="config.health"), database_down():
+        probes = [browser.get("/healthz") for _ in range(3)]
+        # Control: any other page needs the session, so it fails with the database.
+        start_page = browser.get("/")
+    assert [p.status_code for p in probes] == [503, 503, 503]
+    assert start_page.status_code == 500
+    assert browser.get("/healthz").status_code == 200
+    messages = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "config.health"]
+    assert messages == [
+        ("ERROR", "health check: database unreachable (OperationalError)"),
+        ("INFO", "health check: database reachable again after 3 failed probes"),
+    ]
+    assert not any(r.exc_info for r in caplog.records if r.name == "config.health")
 
 
 def test_the_start_page_requires_sign_in(db: None, client: Client) -> None:

@@ -193,3 +193,63 @@ def test_an_intake_finalised_while_the_sweep_runs_is_not_destroyed(make_intake, 
     assert result.expired_drafts == [first.pk, third.pk]
     assert Intake.objects.filter(pk=second.pk).exists()
     assert not Intake.objects.filter(pk__in=[first.pk, third.pk]).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("hold", ["resident", "chain"])
+def test_two_sweeps_over_a_reassessment_chain_in_different_batches_neither_deadlocks(
+    make_intake, hold
+):
+    """Issue 17: an expired draft whose previous intake is another expired draft of the
+    same resident, one intake a batch. Held at the resident, each sweep used to lock one
+    of the two drafts, then wait for the resident, then for the other's draft."""
+    from minimisation import sweep
+    from tests.audit.conftest import verify
+    from tests.races import chain_hold, race, resident_hold
+
+    older = make_intake(domains={"financien": (2, "none", "x")})
+    newer = make_intake(previous=older, domains={"financien": (2, "none", "x")})
+    for intake in (older, newer):
+        age(intake, 60)
+
+    def one_sweep() -> object:
+        return sweep.purge(now=timezone.now(), batch_size=1)
+
+    held = resident_hold(older.resident_id) if hold == "resident" else chain_hold()
+    results = race([one_sweep, one_sweep], hold=held, staggered=hold == "chain")
+    assert [r for r in results if isinstance(r, BaseException)] == [], results
+    sweep.purge(now=timezone.now(), batch_size=1)  # whatever was busy: the next run
+    assert not Intake.objects.filter(pk__in=[older.pk, newer.pk]).exists()
+    assert not Resident.objects.filter(pk=older.resident_id).exists()
+    discards = AuditEvent.objects.filter(action=Action.DISCARD)
+    assert sorted(e.detail["intake"] for e in discards) == [older.pk, newer.pk]
+    assert verify()[0] == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_batch_that_meets_a_deadlock_runs_again(make_intake, monkeypatch, caplog):
+    """A transient error (here a real deadlock_detected raised by PostgreSQL on the
+    batch's connection) costs a retry, not the run."""
+    from minimisation import sweep
+
+    draft = make_intake(domains={"financien": (2, "none", "x")})
+    age(draft, 60)
+    real_destroy = sweep.destroy_intakes
+    calls = {"n": 0}
+
+    def deadlock_once(batch, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            with connection.cursor() as cursor:  # PostgreSQL's own error, SQLSTATE 40P01
+                cursor.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = 'deadlock_detected'; END $$"
+                )
+        return real_destroy(batch, **kwargs)
+
+    monkeypatch.setattr(sweep, "destroy_intakes", deadlock_once)
+    result = sweep.purge(now=timezone.now(), batch_size=10)
+    assert result.expired_drafts == [draft.pk]
+    assert calls["n"] >= 2
+    assert "SQLSTATE 40P01" in caplog.text

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.management.commands._dates import date_argument, start_of_day
 from audit.prune import PruneRefusedError, earliest_allowed_cutoff, prune_before
+from audit.transient import scheduled
 
 
 class Command(BaseCommand):
@@ -28,7 +29,8 @@ class Command(BaseCommand):
                 returncode=2,
             )
         try:
-            result = prune_before(cutoff)
+            # Idempotent: run again, it removes nothing already removed.
+            result = scheduled(lambda: prune_before(cutoff), what="prune_audit")
         except PruneRefusedError as exc:
             raise CommandError(str(exc), returncode=1) from None
         if result.event is None:

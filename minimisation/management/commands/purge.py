@@ -5,6 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from audit.transient import scheduled
 from minimisation.policy import POLICY
 from minimisation.sweep import purge
 
@@ -34,7 +35,11 @@ class Command(BaseCommand):
         if batch_size < 1:
             raise CommandError("--batch-size moet minstens 1 zijn.")
         dry_run: bool = options["dry_run"]
-        result = purge(now=timezone.now(), batch_size=batch_size, dry_run=dry_run)
+        # Idempotent: a run that failed halfway is finished by the next one.
+        result = scheduled(
+            lambda: purge(now=timezone.now(), batch_size=batch_size, dry_run=dry_run),
+            what="purge",
+        )
         if dry_run:
             for pk in result.expired_drafts:
                 self.stdout.write(f"concept verlopen: intake {pk}")
