@@ -87,7 +87,15 @@ class ResidentForm(forms.ModelForm[Resident]):
         self.helper.disable_csrf = True
 
     def clean_bsn(self) -> str:
-        return normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
+        bsn = normalise_bsn(self.cleaned_data["bsn"]) if self.cleaned_data["bsn"] else ""
+        # One resident per BSN (a unique constraint on its blind index): say so here,
+        # instead of failing on the constraint.
+        if bsn and Resident.objects.with_bsn(bsn).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(
+                _("Er is al een inwoner met dit BSN. Zoek de inwoner op en kies die."),
+                code="duplicate_bsn",
+            )
+        return bsn
 
 
 class NewIntakeForm(forms.Form):
