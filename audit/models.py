@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     ADMIN_VIEW = "admin_view", _("beheerpagina inzien")
     LOAD_DEFINITIONS = "load_definitions", _("ZRM-definities laden")
     PRUNE = "prune", _("auditlog opschonen")
+    ROTATE_KEYS = "rotate_keys", _("sleutels roteren")
 
 
 class Outcome(models.TextChoices):

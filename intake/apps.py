@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Intake")
+
+    def ready(self) -> None:
+        from intake.search_index import reindex_residents  # noqa: PLC0415 - needs the models
+        from vault.rotation import REINDEXERS  # noqa: PLC0415
+
+        # rotate_keys --search-key recomputes the residents' blind index.
+        if reindex_residents not in REINDEXERS:
+            REINDEXERS.append(reindex_residents)

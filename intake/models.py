@@ -114,6 +114,17 @@ class Resident(SealedModel):
             if "name" in changed and (update_fields is None or "name" in update_fields):
                 self.reindex_name()
 
+    def reindex(self) -> None:
+        """Every blind-index digest of this resident recomputed under the newest search
+        key (rotate_keys --search-key); writes only the index."""
+        born = self.date_of_birth
+        self.bsn_index = blind.digest("bsn", self.bsn) if self.bsn else None
+        self.birth_date_index = blind.digest("dob", born.isoformat()) if born else None
+        Resident.objects.filter(pk=self.pk).update(
+            bsn_index=self.bsn_index, birth_date_index=self.birth_date_index
+        )
+        self.reindex_name()
+
     def reindex_name(self) -> None:
         ResidentNameToken.objects.filter(resident=self).delete()
         ResidentNameToken.objects.bulk_create(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from vault.cipher import KeyDestroyed
 from vault.providers import provider
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -28,14 +29,21 @@ def name_words(text: str) -> list[str]:
     return list(dict.fromkeys(_WORD.findall(plain)))
 
 
-def digest(kind: str, token: str, key_id: str | None = None) -> str:
-    """The token's digest under the newest search key (or `key_id`), hex."""
-    keys = provider()
-    key = key_id or keys.current_search_keys()[-1]
-    return keys.hmac(key, f"{kind}\x1f{token}".encode()).hex()
+def digest(kind: str, token: str) -> str:
+    """The token's digest under the newest search key, hex."""
+    return _under_live_keys(kind, token)[-1]
 
 
 def digests(kind: str, token: str) -> list[str]:
     """The token's digest under every live search key: what a search asks for."""
+    return _under_live_keys(kind, token)
+
+
+def _under_live_keys(kind: str, token: str) -> list[str]:
     keys = provider()
-    return [keys.hmac(k, f"{kind}\x1f{token}".encode()).hex() for k in keys.current_search_keys()]
+    data = f"{kind}\x1f{token}".encode()
+    try:
+        return [keys.hmac(k, data).hex() for k in keys.current_search_keys()]
+    except KeyDestroyed:  # a rotation elsewhere destroyed the key this process knew
+        keys.refresh()
+        return [keys.hmac(k, data).hex() for k in keys.current_search_keys()]

@@ -64,6 +64,12 @@ class SealedValue:
     def __repr__(self) -> str:  # never the value
         return f"<SealedValue key {self.key_id}>"
 
+    def __eq__(self, other: object) -> bool:  # the same stored envelope
+        return isinstance(other, SealedValue) and other.raw == self.raw
+
+    def __hash__(self) -> int:
+        return hash(self.raw)
+
 
 @contextlib.contextmanager
 def raw_access() -> Iterator[None]:
@@ -259,6 +265,9 @@ class SealedDateField(SealedMixin, models.DateField):  # type: ignore[type-arg]
 
 
 class SealedSmallIntegerField(SealedMixin, models.PositiveSmallIntegerField):  # type: ignore[type-arg]
+    # The backend's integer range does not apply to a binary column; choices bound it.
+    validators = models.Field.validators
+
     def from_bytes(self, data: bytes) -> Any:
         return int(data.decode())
 
@@ -379,3 +388,15 @@ def destroy_keys_of(queryset: models.QuerySet[Any], fields: Iterable[str] | None
     """Destroy the data keys of these rows' stored values (all sealed fields, or `fields`):
     call it in the transaction that deletes or blanks them."""
     return keys.destroy(key_ids_of(queryset, fields))
+
+
+def referenced_key_ids() -> list[int]:
+    """Every data key a stored value names, in every sealed column of every model: the
+    keys that must exist (a DataKey outside this list is an orphan: a leak)."""
+    from django.apps import apps  # noqa: PLC0415
+
+    found: list[int] = []
+    for model in apps.get_models():
+        if sealed_fields(model):
+            found += key_ids_of(model._base_manager.all())
+    return found

@@ -144,7 +144,9 @@ def test_finalising_twice_gives_a_clear_message_and_changes_nothing(make_intake)
 def test_a_change_after_the_preview_stops_finalising(make_intake):
     intake = make_intake(domains={"financien": (2, "confirmed", "x")})
     decision = decision_for(intake)
-    DomainAssessment.objects.filter(intake=intake, domain="justitie").update(score=2, notes="later")
+    row = DomainAssessment.objects.get(intake=intake, domain="justitie")
+    row.score, row.notes = 2, "later"
+    row.save()
     before = state_of(intake)
     with pytest.raises(IntakeChanged, match="gewijzigd sinds het voorbeeld"):
         finalise_as_shown(decision)
