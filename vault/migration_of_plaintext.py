@@ -19,11 +19,7 @@ from vault.fields import SealedModel, sealed_fields
 
 
 def models_with_sealed_fields() -> list[type[SealedModel]]:
-    return [
-        m
-        for m in apps.get_models()
-        if issubclass(m, SealedModel) and sealed_fields(m)
-    ]
+    return [m for m in apps.get_models() if issubclass(m, SealedModel) and sealed_fields(m)]
 
 
 def seal_existing_plaintext(

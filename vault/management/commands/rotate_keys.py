@@ -41,6 +41,10 @@ class Command(BaseCommand):
             f"rotate_keys: {result.rewrapped} data keys re-wrapped under {result.target_kek}"
             f"{' (resumed)' if result.resumed else ''}; "
             f"{len(result.keks_destroyed)} old KEK(s) destroyed"
-            + (f"; search key rotated, {result.reindexed} residents reindexed" if options["search_key"] else "")
+            + (
+                f"; search key rotated, {result.reindexed} residents reindexed"
+                if options["search_key"]
+                else ""
+            )
             + "."
         )
