@@ -107,7 +107,7 @@ RESIDENT_INDEX: dict[str, str] = {"bsn": "bsn_index", "date_of_birth": "birth_da
 
 def _destroy_rows(
     parent: type[models.Model], dependents: Sequence[Dependent], ids: list[int]
-) -> None:
+) -> int:
     """Delete the `parent` rows `ids` and everything `dependents` lists with them, and
     the data keys of every sealed value among them. Returns the number of keys destroyed."""
     destroyed = 0

@@ -36,7 +36,7 @@ logger = logging.getLogger(__name__)
 _raw_access: contextvars.ContextVar[bool] = contextvars.ContextVar("vault_raw", default=False)
 
 
-class PlaintextRefused(ValueError):
+class PlaintextRefused(ValueError):  # noqa: N818 - reads as the outcome
     """A plaintext value was about to be written to a sealed column without its key."""
 
 
@@ -311,7 +311,7 @@ class SealedQuerySet(models.QuerySet[_M]):
 
     def _fetch_all(self) -> None:
         fresh = self._result_cache is None
-        super()._fetch_all()  # type: ignore[misc]
+        super()._fetch_all()
         if fresh and self._result_cache:
             attach_batch(self._result_cache)
 
@@ -334,9 +334,6 @@ class SealedModel(models.Model):
     class Meta:
         abstract = True
 
-    def vault_row_id(self) -> str:
-        raise NotImplementedError
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         with transaction.atomic(using=kwargs.get("using")):
             keys.writer_lock()
@@ -352,6 +349,9 @@ class SealedModel(models.Model):
         self.__dict__.pop("_vault_unreadable", None)
         with raw_access():
             super().refresh_from_db(*args, **kwargs)
+
+    def vault_row_id(self) -> str:
+        raise NotImplementedError
 
     def unreadable_fields(self) -> set[str]:
         return unreadable_fields(self)

@@ -85,7 +85,7 @@ class KeyProvider(ABC):
     @abstractmethod
     def hmac(self, key_id: str, data: bytes) -> bytes: ...
 
-    def refresh(self) -> None:
+    def refresh(self) -> None:  # noqa: B027 - a provider without a cache has nothing to do
         """Forget what this process cached about which keys exist."""
 
     def current_kek(self) -> str:

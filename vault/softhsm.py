@@ -36,13 +36,14 @@ def ensure_token(directory: Path) -> dict[str, str]:
         "log.level = ERROR\nslots.removable = false\n"
     )
     env = {**os.environ, "SOFTHSM2_CONF": str(conf)}
-    listed = subprocess.run(
-        ["softhsm2-util", "--show-slots"], env=env, capture_output=True, text=True, check=True
+    util = shutil.which("softhsm2-util") or "softhsm2-util"
+    listed = subprocess.run(  # noqa: S603 - our own arguments
+        [util, "--show-slots"], env=env, capture_output=True, text=True, check=True
     ).stdout
     if f"Label:            {LABEL}" not in listed:
-        subprocess.run(
+        subprocess.run(  # noqa: S603 - our own arguments
             [
-                "softhsm2-util",
+                util,
                 "--init-token",
                 "--free",
                 "--label",

@@ -24,7 +24,10 @@ from django.test import Client
 from django.contrib.auth import get_user_model
 from intake.models import DomainAssessment, Intake
 intake = Intake.objects.get(pk={pk})
-rows = {{a.domain: [a.notes, sorted(a.unreadable_fields())] for a in DomainAssessment.objects.filter(intake=intake)}}
+rows = {{
+    a.domain: [a.notes, sorted(a.unreadable_fields())]
+    for a in DomainAssessment.objects.filter(intake=intake)
+}}
 client = Client()
 client.force_login(get_user_model().objects.get(username="consulent"))
 page = client.get("/intakes/{pk}/")
@@ -47,7 +50,8 @@ def pg(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
 
 def read_in(database: str, pk: int) -> dict[str, object]:
     db = settings.DATABASES["default"]
-    url = f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{database}"
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    url = f"postgres://{db['USER'] or 'postgres'}@{host}/{database}"
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", READ_BACK.format(pk=pk)],
         env={**os.environ, "DATABASE_URL": url},
