@@ -82,11 +82,31 @@ def _rewrap_batch(target: str, batch_size: int, result: RotationResult) -> int:
             lost.append(row.id)  # under a KEK already gone: nothing left to save
             continue
         row.kek, row.wrapped = target, wrapper.wrap(target, key, keys.wrap_aad(row.id))
-    DataKey.objects.bulk_update([r for r in rows if r.id not in lost], ["kek", "wrapped"])
+    _store_rewrapped([r for r in rows if r.id not in lost], target)
     if lost:
         result.unreadable_deleted += keys.destroy(lost)
     result.rewrapped += len(rows) - len(lost)
     return len(rows)
+
+
+def _store_rewrapped(rows: list[DataKey], target: str) -> None:
+    """One UPDATE for the batch. Not bulk_update(): its CASE WHEN per row made PostgreSQL
+    compare every row with every id of the batch (make bench: ~300 keys/s at 5,000 a batch)."""
+    if not rows:
+        return
+    table = connection.ops.quote_name(DataKey._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"UPDATE {table} AS d SET kek = %s, wrapped = v.wrapped "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::bytea[]) AS v(id, wrapped) WHERE d.id = v.id",
+                [target, [r.id for r in rows], [bytes(r.wrapped) for r in rows]],
+            )
+        else:
+            cursor.executemany(
+                f"UPDATE {table} SET kek = %s, wrapped = %s WHERE id = %s",  # noqa: S608
+                [(target, bytes(r.wrapped), r.id) for r in rows],
+            )
 
 
 def rotate(
