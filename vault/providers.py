@@ -214,10 +214,15 @@ class Pkcs11Provider(KeyProvider):
             return self._session
         import pkcs11  # noqa: PLC0415 - loaded only when this provider is used
 
+        from pkcs11.exceptions import UserAlreadyLoggedIn  # noqa: PLC0415
+
         try:
             lib = pkcs11.lib(self.module)
             token = lib.get_token(token_label=self.token_label)
-            self._session = token.open(user_pin=self.pin, rw=True)
+            try:
+                self._session = token.open(user_pin=self.pin, rw=True)
+            except UserAlreadyLoggedIn:  # PKCS#11 logs in per process: a second session
+                self._session = token.open(rw=True)
         except Exception as exc:  # noqa: BLE001 - every library error means "unusable"
             raise ProviderError(
                 f"PKCS#11 token {self.token_label!r} via {self.module} cannot be opened: "
@@ -241,6 +246,19 @@ class Pkcs11Provider(KeyProvider):
             raise KeyDestroyed(f"{label} does not exist in the token")
         self._handles[label] = found[0]
         return found[0]
+
+    def _use(self, label: str, operation: Any) -> Any:
+        """operation(key handle), once more with a fresh handle when the cached one went
+        stale (the key was destroyed by another process: then KeyDestroyed)."""
+        from pkcs11.exceptions import KeyHandleInvalid, ObjectHandleInvalid  # noqa: PLC0415
+
+        with self._lock:
+            try:
+                return operation(self._find(label))
+            except (ObjectHandleInvalid, KeyHandleInvalid):
+                self._handles.pop(label, None)
+                self._lists = {}
+                return operation(self._find(label))
 
     def _labels(self, prefix: str) -> list[str]:
         from pkcs11 import Attribute, ObjectClass  # noqa: PLC0415
@@ -310,28 +328,30 @@ class Pkcs11Provider(KeyProvider):
         from pkcs11.mechanisms import GCMParams  # noqa: PLC0415
 
         nonce = os.urandom(NONCE_BYTES)
-        with self._lock:
-            kek = self._find(kek_id)
-            body = kek.encrypt(
+        body = self._use(
+            kek_id,
+            lambda kek: kek.encrypt(
                 key, mechanism=Mechanism.AES_GCM, mechanism_param=GCMParams(nonce, aad, 128)
-            )
+            ),
+        )
         return nonce + bytes(body)
 
     def unwrap(self, kek_id: str, wrapped: bytes, aad: bytes) -> bytes:
-        from pkcs11 import Mechanism, PKCS11Error  # noqa: PLC0415
+        from pkcs11 import Mechanism  # noqa: PLC0415
+        from pkcs11.exceptions import EncryptedDataInvalid, GeneralError  # noqa: PLC0415
         from pkcs11.mechanisms import GCMParams  # noqa: PLC0415
 
-        with self._lock:
-            kek = self._find(kek_id)
+        def decrypt(kek: Any) -> Any:
             try:
-                key = kek.decrypt(
+                return kek.decrypt(
                     wrapped[NONCE_BYTES:],
                     mechanism=Mechanism.AES_GCM,
                     mechanism_param=GCMParams(wrapped[:NONCE_BYTES], aad, 128),
                 )
-            except PKCS11Error:
+            except (GeneralError, EncryptedDataInvalid):  # SoftHSM2: a failed GCM tag
                 raise Tampered("wrapped data key does not authenticate") from None
-        return bytes(key)
+
+        return bytes(self._use(kek_id, decrypt))
 
     def search_key_ids(self) -> list[str]:
         return self._labels(SEARCH_PREFIX)
@@ -345,8 +365,7 @@ class Pkcs11Provider(KeyProvider):
     def hmac(self, key_id: str, data: bytes) -> bytes:
         from pkcs11 import Mechanism  # noqa: PLC0415
 
-        with self._lock:
-            return bytes(self._find(key_id).sign(data, mechanism=Mechanism.SHA256_HMAC))
+        return bytes(self._use(key_id, lambda key: key.sign(data, mechanism=Mechanism.SHA256_HMAC)))
 
     def refresh(self) -> None:
         with self._lock:

@@ -117,3 +117,21 @@ def test_a_destroyed_value_stays_destroyed_and_the_others_stay_readable_after_ro
     assert kept.notes == "blijft"
     again = DomainAssessment.objects.get(intake=intake, domain="justitie")
     assert again.notes == "" and "notes" in again.unreadable_fields()
+
+
+@pytest.mark.django_db
+def test_a_kek_destroyed_by_another_process_is_noticed_at_the_next_write():
+    from django.conf import settings
+
+    from vault.providers import make_provider
+
+    if settings.KEY_PROVIDER != "pkcs11":
+        pytest.skip("a PKCS#11 session of its own is what this is about")
+    ResidentFactory()  # this process now knows the current KEK and holds its handle
+    elsewhere = make_provider()  # another session, as another host's rotation would have
+    old = elsewhere.kek_ids()[-1]
+    elsewhere.create_kek()
+    elsewhere.destroy_kek(old)
+    resident = ResidentFactory(name="Na Rotatie")  # wraps under the new KEK, no error
+    assert Resident.objects.get(pk=resident.pk).name == "Na Rotatie"
+    assert DataKey.objects.filter(kek=old).exclude(id__in=resident.stored_key_ids()).exists()
