@@ -213,7 +213,6 @@ class Pkcs11Provider(KeyProvider):
         if self._session is not None and self._pid == os.getpid():
             return self._session
         import pkcs11  # noqa: PLC0415 - loaded only when this provider is used
-
         from pkcs11.exceptions import UserAlreadyLoggedIn  # noqa: PLC0415
 
         try:
