@@ -31,7 +31,13 @@ rows = {{
 client = Client()
 client.force_login(get_user_model().objects.get(username="consulent"))
 page = client.get("/intakes/{pk}/")
-print(json.dumps({{"rows": rows, "status": page.status_code, "page": page.content.decode()}}))
+officer = Client()
+officer.force_login(get_user_model().objects.get(username="privacy"))
+report = officer.get(f"/privacy/inwoners/{{intake.resident.ref}}/")
+print(json.dumps({{
+    "rows": rows, "status": page.status_code, "page": page.content.decode(),
+    "report_status": report.status_code, "report": report.content.decode(),
+}}))
 """
 
 
@@ -87,6 +93,9 @@ def test_a_discarded_value_in_a_restored_backup_stays_destroyed(make_intake, tmp
         assert as_restored["rows"]["justitie"] == ["", ["notes"]]
         assert as_restored["rows"]["financien"] == ["", ["notes"]]
         assert gone not in as_restored["page"] and live not in as_restored["page"]
+        # The privacy officer's access report says so, in words.
+        assert as_restored["report_status"] == 200
+        assert "vernietigd (de sleutel bestaat niet meer)" in as_restored["report"]
         # The restore procedure: the current key table over the restored one.
         keys = pg("pg_dump", "--data-only", "--table=vault_datakey", source).stdout
         pg("psql", "--quiet", "--dbname", restored, "-c", "TRUNCATE vault_datakey")
@@ -95,6 +104,7 @@ def test_a_discarded_value_in_a_restored_backup_stays_destroyed(make_intake, tmp
         assert with_keys["status"] == 200
         assert with_keys["rows"]["financien"] == [live, []]  # still live: readable
         assert with_keys["rows"]["justitie"] == ["", ["notes"]]  # discarded: destroyed
-        assert gone not in with_keys["page"]
+        assert gone not in with_keys["page"] and gone not in with_keys["report"]
+        assert "vernietigd (de sleutel" not in with_keys["report"]
     finally:
         pg("dropdb", "--if-exists", "--force", restored)
