@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from intake.bsn import passes_elfproef
 from intake.models import DomainAssessment, Resident
 from tests.conftest import IN_CI
-from intake.bsn import passes_elfproef
 from tests.factories import finalise_now
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
