@@ -11,7 +11,7 @@ where it matters (the sweep deletes fewer key rows).
 """
 
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -36,7 +36,7 @@ class SeedSealer:
         return key_id, key
 
     def row(
-        self, table: str, row_id: str, values: dict[str, str | None], *, per_value: bool = True
+        self, table: str, row_id: str, values: Mapping[str, str | None], *, per_value: bool = True
     ) -> dict[str, bytes | None]:
         """Envelopes for one row's values (None or "" stays empty, without a key)."""
         sealed: dict[str, bytes | None] = {}

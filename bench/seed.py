@@ -73,9 +73,10 @@ def _perm_id(codename: str) -> int:
     return Permission.objects.get(content_type__app_label="intake", codename=codename).pk
 
 
-FIRST_NAMES = ("Anna", "Bram", "Chantal", "Daan", "Emma", "Fatima", "Gerrit", "Hanna")
-FIRST_NAMES += ("Ilse", "Jan", "Kevin", "Lotte", "Mohamed", "Noor", "Omar", "Pieter")
-FIRST_NAMES += ("Quinten", "Rosa", "Sem", "Tess")
+FIRST_NAMES: tuple[str, ...] = (
+    *("Anna", "Bram", "Chantal", "Daan", "Emma", "Fatima", "Gerrit", "Hanna", "Ilse", "Jan"),
+    *("Kevin", "Lotte", "Mohamed", "Noor", "Omar", "Pieter", "Quinten", "Rosa", "Sem", "Tess"),
+)
 
 
 def resident_name(rid: int) -> str:
