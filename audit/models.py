@@ -49,6 +49,7 @@ class Action(models.TextChoices):
     ROLE_APPROVED = "role_approved", _("rol goedgekeurd")
     ROLE_REJECTED = "role_rejected", _("rol afgewezen")
     ROLE_REVOKED = "role_revoked", _("rol ingetrokken")
+    ROTATE_KEYS = "rotate_keys", _("sleutels roteren")
 
 
 class Outcome(models.TextChoices):

@@ -13,6 +13,18 @@ from bench import db
 from bench.report import Row, render, write
 
 
+def use_softhsm_token() -> None:
+    """The keys in SoftHSM2, as in the tests: the token in the environment, or one of the
+    benchmark's own under .softhsm/bench (the key file only without SoftHSM2)."""
+    from pathlib import Path
+
+    from vault import softhsm
+
+    if not os.environ.get("PKCS11_PIN") and softhsm.available():
+        root = Path(__file__).resolve().parent.parent
+        os.environ.update(softhsm.ensure_token(root / ".softhsm" / "bench"))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="make bench")
     parser.add_argument("--sizes", default="1000,10000,100000")
@@ -21,10 +33,15 @@ def main() -> int:
     parser.add_argument("--finalise-count", type=int, default=300)
     parser.add_argument("--export-sizes", default="100000,1000000")
     parser.add_argument("--sweep-size", type=int, default=100_000)
-    parser.add_argument("--only", default="", help="comma list: pages,finalise,audit,export,sweep")
+    parser.add_argument("--crypto-size", type=int, default=1000, help="intakes, crypto stage")
+    parser.add_argument("--rotate-size", type=int, default=1_000_000, help="data keys rotated")
+    parser.add_argument(
+        "--only", default="", help="comma list: pages,finalise,audit,export,sweep,crypto"
+    )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
 
+    use_softhsm_token()
     url = db.bench_url(os.environ.get("DATABASE_URL", ""))
     db.recreate(url)
     db.use(url)

@@ -28,3 +28,7 @@ def recreate(url: str) -> None:
 def use(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+
+
+def current_url() -> str:
+    return os.environ["DATABASE_URL"]

@@ -90,11 +90,11 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(workers: int = 2) -> Iterator[str]:
+def gunicorn(workers: int = 2, settings_module: str = "bench.settings") -> Iterator[str]:
     port = _free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DEBUG": "false",
         "DJANGO_ENV": "development",
         "ALLOWED_HOSTS": "127.0.0.1",

@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
 from intake.instrument import ZRM_2017
+from vault import blind
 
 CASEWORKERS = 100  # the measured caseworker owns 1 in 100 intakes
 BENCH_PASSWORD = "bench-only-password"  # noqa: S105
@@ -72,6 +73,17 @@ def _perm_id(codename: str) -> int:
     return Permission.objects.get(content_type__app_label="intake", codename=codename).pk
 
 
+FIRST_NAMES: tuple[str, ...] = (
+    *("Anna", "Bram", "Chantal", "Daan", "Emma", "Fatima", "Gerrit", "Hanna", "Ilse", "Jan"),
+    *("Kevin", "Lotte", "Mohamed", "Noor", "Omar", "Pieter", "Quinten", "Rosa", "Sem", "Tess"),
+)
+
+
+def resident_name(rid: int) -> str:
+    """A common first word (1 in 20 residents) and a unique second one, as names go."""
+    return f"{FIRST_NAMES[rid % len(FIRST_NAMES)]} Inwoner{rid}"
+
+
 def intakes(
     cast: Cast,
     count: int,
@@ -79,9 +91,15 @@ def intakes(
     status: str = "draft",
     age_days: int = 3,
     seed: int = 1,
+    identity: bool = False,
+    keys_per_value: bool = False,
 ) -> list[int]:
     """Insert `count` intakes (one new resident each, 13 scored domains) and the
-    caseworker's view/change permissions; return the new intake ids."""
+    caseworker's view/change permissions; return the new intake ids. Every value sealed
+    (bench/sealing.py), the blind index filled; `identity` for the identity transform."""
+    from bench.sealing import SeedSealer
+
+    sealer = SeedSealer(identity=identity)
     rng = random.Random(seed)
     now = datetime.now(UTC)
     created = now - timedelta(days=age_days)
@@ -92,22 +110,48 @@ def intakes(
     intake_ids = list(range(first_intake, first_intake + count))
     owner = [cast.caseworker_ids[(i - first_intake) % CASEWORKERS] for i in intake_ids]
 
+    # Rows the measured caseworker reads get one key per value; the rest one per row.
+    read = {first_resident + n for n in range(count) if keys_per_value or owner[n] == cast.measured}
+    born: dict[int, str] = {}
+
+    def resident_rows() -> Iterator[tuple[object, ...]]:
+        for rid in residents:
+            ref = uuid.UUID(int=rng.getrandbits(128), version=4)
+            born[rid] = f"19{rng.randint(30, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+            values = {
+                "name": resident_name(rid),
+                "date_of_birth": born[rid],
+                "bsn": "",
+                "address": f"Straat {rid}",
+                "phone": "",
+                "email": "",
+            }
+            sealed = sealer.row("intake_resident", str(ref), values, per_value=rid in read)
+            yield (rid, ref, *sealed.values(), sealer.digest("dob", born[rid]), created)
+
     _copy(
         "intake_resident",
-        ("id", "ref", "name", "date_of_birth", "bsn", "address", "phone", "email", "created_at"),
         (
-            (
-                rid,
-                uuid.UUID(int=rng.getrandbits(128), version=4),
-                f"Inwoner {rid}",
-                f"19{rng.randint(30, 99)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
-                "",
-                f"Straat {rid}",
-                "",
-                "",
-                created,
-            )
+            "id",
+            "ref",
+            "name",
+            "date_of_birth",
+            "bsn",
+            "address",
+            "phone",
+            "email",
+            "birth_date_index",
+            "created_at",
+        ),
+        resident_rows(),
+    )
+    _copy(
+        "intake_residentnametoken",
+        ("resident_id", "digest"),
+        (
+            (rid, sealer.digest("name", word))
             for rid in residents
+            for word in blind.name_words(resident_name(rid))
         ),
     )
     _copy(
@@ -145,11 +189,22 @@ def intakes(
 
     def assessments() -> Iterator[tuple[object, ...]]:
         aid = first_assessment
-        for iid in intake_ids:
+        for n, iid in enumerate(intake_ids):
             for domain in ZRM_2017.domain_codes:
                 score = rng.randint(1, 5)
                 need = "confirmed" if score <= 2 else "none"
-                yield (aid, iid, domain, score, need, f"Toelichting {domain} {iid}")
+                values = {
+                    "score": str(score),
+                    "help_need": need,
+                    "notes": f"Toelichting {domain} {iid}",
+                }
+                sealed = sealer.row(
+                    "intake_domainassessment",
+                    f"{iid}:{domain}",
+                    values,
+                    per_value=keys_per_value or owner[n] == cast.measured,
+                )
+                yield (aid, iid, domain, *sealed.values())
                 aid += 1
 
     _copy(
@@ -157,6 +212,7 @@ def intakes(
         ("id", "intake_id", "domain", "score", "help_need", "notes"),
         assessments(),
     )
+    _copy("vault_datakey", ("id", "kek", "wrapped"), sealer.key_rows())
     view, change, view_resident = (
         _perm_id("view_intake"),
         _perm_id("change_intake"),
@@ -174,13 +230,16 @@ def intakes(
     )
     tables = (
         "intake_resident",
+        "intake_residentnametoken",
+        "vault_datakey",
         "intake_intake",
         "intake_domainassessment",
         "intake_intakeuserobjectpermission",
         "intake_residentuserobjectpermission",
     )
     for table in tables:
-        _reset_sequence(table)
+        if table != "vault_datakey":  # random ids, no sequence
+            _reset_sequence(table)
     # VACUUM, not only ANALYZE: rows just written by COPY are not yet marked all-visible, so
     # index-only scans would visit the heap anyway. A production table is autovacuumed;
     # measuring one that never was made the permission-only count look as dear as a join.
@@ -241,3 +300,27 @@ def audit_events(count: int, *, seed: int = 1) -> int:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE audit_auditevent")
     return first_id + count - 1
+
+
+def data_keys(count: int) -> None:
+    """`count` data keys wrapped under the current KEK, as rotate_keys finds them."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    from vault.keys import wrap_aad
+    from vault.providers import provider
+
+    keys = provider()
+    kek = keys.current_kek()
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for n in range(count):
+            key_id = 10**15 + n
+            yield (
+                key_id,
+                kek,
+                keys.wrap(kek, AESGCM.generate_key(bit_length=256), wrap_aad(key_id)),
+            )
+
+    _copy("vault_datakey", ("id", "kek", "wrapped"), rows())
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) vault_datakey")

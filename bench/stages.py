@@ -153,7 +153,7 @@ def finalise(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
     runs_save: list[float] = []
     for n in range(args.repeat):
         # Each run gets fresh drafts: finalising is once per intake.
-        ids = seed.intakes(cast, count, seed=100 + n)
+        ids = seed.intakes(cast, count, seed=100 + n, keys_per_value=True)
         runs_save.append(count / save_seconds(ids))
         runs_ours.append(count / finalise_seconds(ids))
     ratio = statistics.median(runs_save) / statistics.median(runs_ours)
@@ -279,10 +279,98 @@ def sweep(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
     ]
 
 
+def crypto(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
+    """Encryption's cost: the list, search and detail pages with every value sealed
+    against the same pages with the identity transform (bench/settings_identity.py), each
+    on a fresh database of the same shape; then data keys re-wrapped per second by
+    rotate_keys. Recreates the benchmark database: it runs last."""
+    import time
+
+    from django.db import connection
+
+    from bench import db
+    from bench.pages import gunicorn, http_status, post_body, session_cookie, wrk
+    from intake.models import Intake
+
+    size = args.crypto_size
+    p95: dict[tuple[str, str], list[float]] = {}
+    for mode in ("identity", "encrypted"):
+        connection.close()
+        db.recreate(db.current_url())
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        cast = seed.caseworkers()
+        seed.intakes(cast, size, seed=size, identity=mode == "identity")
+        cookie = session_cookie(cast.measured)
+        own = Intake.objects.filter(caseworker_id=cast.measured).order_by("-pk").first()
+        assert own is not None
+        paths = {
+            "intake list, page 1": (LIST_PATH, None),
+            "intake list, search": (LIST_PATH, {"q": own.resident.name}),
+            "intake detail": (f"{LIST_PATH}{own.pk}/", None),
+        }
+        module = "bench.settings_identity" if mode == "identity" else "bench.settings"
+        with gunicorn(workers=2, settings_module=module) as base:
+            for label, (path, data) in paths.items():
+                body = post_body(data) if data else None
+                if http_status(base + path, cookie, body) != 200:
+                    raise SystemExit(f"bench: {label} ({mode}) does not answer 200")
+                wrk(base + path, cookie, seconds=1, body=body)
+            for label, (path, data) in paths.items():
+                body = post_body(data) if data else None
+                p95[(label, mode)] = [
+                    wrk(base + path, cookie, seconds=args.seconds, body=body)["p95"]
+                    for _ in range(args.repeat)
+                ]
+    rows: list[Row] = []
+    for label in ("intake list, page 1", "intake list, search", "intake detail"):
+        plain, sealed = p95[(label, "identity")], p95[(label, "encrypted")]
+        ratio = statistics.median(sealed) / statistics.median(plain)
+        rows.append(
+            Row(
+                f"crypto: {label}, encrypted",
+                f"{size:,} intakes",
+                "p95 latency",
+                "ms",
+                sealed,
+                ratio=ratio,
+                ratio_of="identity transform",
+                target="<=1.3x identity",
+                met=ratio <= 1.3,
+            )
+        )
+        rows.append(
+            Row(
+                f"crypto: {label}, identity transform",
+                f"{size:,} intakes",
+                "p95 latency",
+                "ms",
+                plain,
+            )
+        )
+    # Rotation: data keys re-wrapped per second, at --rotate-size keys.
+    from vault.rotation import rotate
+
+    count = args.rotate_size
+    seed.data_keys(count)
+    rates = []
+    for _ in range(args.repeat):
+        started = time.perf_counter()
+        result = rotate(batch_size=5000)
+        rates.append(result.rewrapped / (time.perf_counter() - started))
+    rows.append(
+        Row("crypto: rotate_keys re-wraps", f"{count:,} data keys", "throughput", "keys/s", rates)
+    )
+    return rows
+
+
 STAGES: dict[str, Callable[[argparse.Namespace, list[int]], list[Row]]] = {
     "pages": pages,
     "finalise": finalise,
     "audit": audit,
     "export": export,
     "sweep": sweep,
+    # Last: it recreates the benchmark database.
+    "crypto": crypto,
 }

@@ -41,6 +41,17 @@ DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL"), sqlite_path=BASE_DIR / "db.sqlite3")
 }
 
+# The key provider (vault/providers.py): a PKCS#11 token (SoftHSM2, or the municipality's
+# HSM), or in development a key file outside the database. Production refuses the key file.
+KEY_PROVIDER = env_choice(
+    "KEY_PROVIDER", "pkcs11" if PRODUCTION else "keyfile", ("pkcs11", "keyfile")
+)
+KEY_FILE = env_str("KEY_FILE", str(BASE_DIR / ".keys" / "development-keys.json"))
+PKCS11_MODULE = env_str("PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+PKCS11_TOKEN_LABEL = env_str("PKCS11_TOKEN_LABEL", "zrm-intake")
+PKCS11_PIN = env_str("PKCS11_PIN", "")
+ROTATE_BATCH_SIZE = env_int("ROTATE_BATCH_SIZE", 1000, minimum=1)
+
 if PRODUCTION:
     if not SECRET_KEY or SECRET_KEY == _DEV_SECRET_KEY or len(SECRET_KEY) < 50:
         raise ImproperlyConfigured(
@@ -71,6 +82,7 @@ INSTALLED_APPS = [
     "axes",
     # Our apps, bottom layer first (README, "Layout").
     "audit",
+    "vault",
     "accounts",
     "intake",
     "minimisation",

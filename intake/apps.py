@@ -9,3 +9,9 @@ class IntakeConfig(AppConfig):
     def ready(self) -> None:
         # Connects the late-save receiver to accounts' session_expired signal.
         from intake import parking  # noqa: F401
+        from intake.search_index import reindex_residents  # noqa: PLC0415 - needs the models
+        from vault.rotation import REINDEXERS  # noqa: PLC0415
+
+        # rotate_keys --search-key recomputes the residents' blind index.
+        if reindex_residents not in REINDEXERS:
+            REINDEXERS.append(reindex_residents)

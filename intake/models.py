@@ -5,21 +5,32 @@ Every personal-data field here must be classified by the minimisation policy
 """
 
 import datetime as dt
+import json
 import uuid
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from intake.bsn import validate_bsn
 from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, Instrument, instrument
-from intake.querysets import IntakeQuerySet, ResidentQuerySet
+from intake.querysets import AssessmentQuerySet, IntakeQuerySet, ResidentQuerySet
 from intake.validators import validate_birth_date
 from minimisation.policy import POLICY
+from vault import blind
+from vault.fields import (
+    SealedCharField,
+    SealedDateField,
+    SealedEmailField,
+    SealedModel,
+    SealedSmallIntegerField,
+    SealedTextField,
+    SealedValue,
+)
 
 DRAFT_NOTICE_DAYS = 7  # a draft's list row and form warn in its last week
 
@@ -38,21 +49,28 @@ class Framework(models.TextChoices):
     SCHULDHULP = "schuldhulp", _("Wet gemeentelijke schuldhulpverlening")
 
 
-class Resident(models.Model):
-    """An inwoner. `ref` is the only identifier logs and the audit log may carry."""
+class Resident(SealedModel):
+    """An inwoner. `ref` is the only identifier logs and the audit log may carry.
+
+    Every captured field is sealed (vault/fields.py): the columns hold AES-256-GCM
+    ciphertext under a data key per value. Name words, BSN and birth date are also in the
+    blind index (`bsn_index`, `birth_date_index`, `ResidentNameToken`), the only way to
+    search them.
+    """
 
     ref = models.UUIDField(_("referentie"), default=uuid.uuid4, unique=True, editable=False)
-    name = models.CharField(_("naam"), max_length=200)
+    name = SealedCharField(_("naam"), max_length=200)
     # NULL only after minimisation destroyed it; the form still requires it (blank=False).
-    date_of_birth = models.DateField(
-        _("geboortedatum"), null=True, validators=[validate_birth_date]
+    date_of_birth = SealedDateField(_("geboortedatum"), null=True, validators=[validate_birth_date])
+    bsn = SealedCharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
+    address = SealedCharField(_("adres"), max_length=300, blank=True)
+    phone = SealedCharField(_("telefoon"), max_length=40, blank=True)
+    email = SealedEmailField(_("e-mail"), blank=True)
+    # HMAC-SHA256 digests under the provider's search key (vault/blind.py), NULL when empty.
+    bsn_index = models.CharField(max_length=64, null=True, blank=True, editable=False)
+    birth_date_index = models.CharField(
+        max_length=64, null=True, blank=True, editable=False, db_index=True
     )
-    bsn = models.CharField(
-        _("BSN"), max_length=9, blank=True, db_index=True, validators=[validate_bsn]
-    )
-    address = models.CharField(_("adres"), max_length=300, blank=True)
-    phone = models.CharField(_("telefoon"), max_length=40, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
 
     objects = ResidentQuerySet.as_manager()
@@ -60,17 +78,65 @@ class Resident(models.Model):
     class Meta:
         verbose_name = _("inwoner")
         verbose_name_plural = _("inwoners")
-        # One BSN, one resident. On today's plaintext column; an encrypted column moves
-        # this to its blind index.
         constraints = [
-            models.UniqueConstraint(
-                fields=["bsn"], condition=~models.Q(bsn=""), name="one_resident_per_bsn"
-            )
+            # One resident per BSN, on the blind index: the BSN itself is ciphertext.
+            models.UniqueConstraint(fields=["bsn_index"], name="one_resident_per_bsn")
         ]
 
     def __str__(self) -> str:
         # Never the name: object representations end up in logs and admin history.
         return f"inwoner {self.ref}"
+
+    def vault_row_id(self) -> str:
+        return str(self.ref)
+
+    INDEXED = ("name", "bsn", "date_of_birth")
+
+    def _changed_indexed_fields(self) -> list[str]:
+        """The searchable fields assigned since they were read (not the stored envelope)."""
+        return [
+            name
+            for name in self.INDEXED
+            if name in self.__dict__ and not isinstance(self.__dict__[name], SealedValue)
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Saves, and keeps the blind index in step with the searchable fields."""
+        changed = self._changed_indexed_fields()
+        if "bsn" in changed:
+            self.bsn_index = blind.digest("bsn", self.bsn) if self.bsn else None
+        if "date_of_birth" in changed:
+            born = self.date_of_birth
+            self.birth_date_index = blind.digest("dob", born.isoformat()) if born else None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {"bsn": "bsn_index", "date_of_birth": "birth_date_index"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                *(extra[f] for f in update_fields if f in extra),
+            }
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if "name" in changed and (update_fields is None or "name" in update_fields):
+                self.reindex_name()
+
+    def reindex(self) -> None:
+        """Every blind-index digest of this resident recomputed under the newest search
+        key (rotate_keys --search-key); writes only the index."""
+        born = self.date_of_birth
+        self.bsn_index = blind.digest("bsn", self.bsn) if self.bsn else None
+        self.birth_date_index = blind.digest("dob", born.isoformat()) if born else None
+        Resident.objects.filter(pk=self.pk).update(
+            bsn_index=self.bsn_index, birth_date_index=self.birth_date_index
+        )
+        self.reindex_name()
+
+    def reindex_name(self) -> None:
+        ResidentNameToken.objects.filter(resident=self).delete()
+        ResidentNameToken.objects.bulk_create(
+            ResidentNameToken(resident=self, digest=blind.digest("name", word))
+            for word in blind.name_words(self.name)
+        )
 
     def audit_subject(self) -> AuditSubject:
         """What an audit event says about this resident: the object and its pseudonymous
@@ -81,6 +147,20 @@ class Resident(models.Model):
             "resident_ref": str(self.ref),
             "purpose": "",
         }
+
+
+class ResidentNameToken(models.Model):
+    """One word of a resident's name in the blind index: its HMAC digest, never the word."""
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="name_tokens")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("zoekterm naam")
+        verbose_name_plural = _("zoektermen naam")
+
+    def __str__(self) -> str:
+        return f"zoekterm van inwoner {self.resident_id}"
 
 
 class IntakeStatus(models.TextChoices):
@@ -209,30 +289,36 @@ class HelpNeed(models.TextChoices):
     NONE = "none", _("geen")
 
 
-class DomainAssessment(models.Model):
-    """One ZRM domain of one intake. score NULL means "niet besproken"."""
+class DomainAssessment(SealedModel):
+    """One ZRM domain of one intake. score NULL means "niet besproken".
+
+    Score, help need and notes are sealed (vault/fields.py), each under its own data key.
+    A help need "onbekend" (the default) is stored as NULL, without a key.
+    """
 
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="assessments")
     domain = models.CharField(_("domein"), max_length=40)
-    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True, choices=SCALE)
-    help_need = models.CharField(
+    score = SealedSmallIntegerField(_("score"), null=True, blank=True, choices=SCALE)
+    help_need = SealedCharField(
         _("hulpvraag"), max_length=10, choices=HelpNeed.choices, default=HelpNeed.UNKNOWN
     )
-    notes = models.TextField(_("toelichting"), max_length=2000, blank=True)
+    notes = SealedTextField(_("toelichting"), max_length=2000, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("domeinscore")
         verbose_name_plural = _("domeinscores")
         constraints = [
             models.UniqueConstraint(fields=["intake", "domain"], name="one_assessment_per_domain"),
-            models.CheckConstraint(
-                condition=models.Q(score__isnull=True) | models.Q(score__gte=1, score__lte=5),
-                name="score_between_1_and_5",
-            ),
+            # The score's range is checked by its choices: the column holds ciphertext.
         ]
 
     def __str__(self) -> str:
         return f"domein {self.domain} van intake {self.intake_id}"
+
+    def vault_row_id(self) -> str:
+        return f"{self.intake_id}:{self.domain}"
 
     @property
     def discussed(self) -> bool:
@@ -281,7 +367,7 @@ class ResidentGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Resident, on_delete=models.CASCADE)
 
 
-class ParkedSave(models.Model):
+class ParkedSave(SealedModel):
     """A save of a draft that arrived after the caseworker's session had ended.
 
     Kept on the server, bound to the caseworker and the intake, never in the browser: at
@@ -293,8 +379,9 @@ class ParkedSave(models.Model):
 
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="parked_saves")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    # The form's fields as they were posted (validated again when applied).
-    data = models.JSONField(_("ingevoerde gegevens"))
+    # The form's fields as they were posted (validated again when applied), as JSON text,
+    # sealed like every other captured value: destroying the row's key destroys it.
+    data = SealedTextField(_("ingevoerde gegevens"))
     parked_at = models.DateTimeField(_("binnengekomen"), auto_now_add=True)
 
     class Meta:
@@ -306,3 +393,11 @@ class ParkedSave(models.Model):
 
     def __str__(self) -> str:
         return f"late opslag van intake {self.intake_id}"
+
+    def vault_row_id(self) -> str:
+        return f"{self.intake_id}:{self.user_id}"
+
+    def fields(self) -> dict[str, Any]:
+        """The parked form fields."""
+        parsed: dict[str, Any] = json.loads(self.data)
+        return parsed

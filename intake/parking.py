@@ -14,6 +14,7 @@ and an erasure destroy it with the intake (minimisation/destruction.py).
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -29,6 +30,7 @@ from audit.models import Action
 from intake.access import CHANGE_INTAKE, get_intake_for
 from intake.forms import AssessmentForm
 from intake.models import Intake, ParkedSave
+from vault.fields import destroy_keys_of
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -43,7 +45,9 @@ def park_save(intake: Intake, user: User, data: dict[str, Any], *, context: Audi
         locked = Intake.objects.select_for_update(of=("self",)).get(pk=intake.pk)
         if not locked.is_draft:
             return
-        ParkedSave.objects.update_or_create(intake=locked, user=user, defaults={"data": data})
+        ParkedSave.objects.update_or_create(
+            intake=locked, user=user, defaults={"data": json.dumps(data)}
+        )
         append(
             [
                 Event(
@@ -64,7 +68,8 @@ def take_parked(intake: Intake, user: User) -> dict[str, Any] | None:
         )
         if parked is None:
             return None
-        data: dict[str, Any] = parked.data
+        data = parked.fields()
+        destroy_keys_of(ParkedSave.objects.filter(pk=parked.pk))
         parked.delete()
     return data
 

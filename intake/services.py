@@ -187,7 +187,7 @@ def create_intake(
     then it is created here, with its own CREATE event before the intake's.
     """
     if resident._state.adding and resident.bsn:
-        existing = Resident.objects.filter(bsn=resident.bsn).first()
+        existing = Resident.objects.with_bsn(resident.bsn).first()
         if existing is not None:
             raise DuplicateResident(existing)
     try:
@@ -201,7 +201,7 @@ def create_intake(
         )
     except IntegrityError:
         # Two caseworkers typed the same BSN at once: the constraint decided.
-        existing = Resident.objects.filter(bsn=resident.bsn).first() if resident.bsn else None
+        existing = Resident.objects.with_bsn(resident.bsn).first() if resident.bsn else None
         if existing is None:
             raise
         raise DuplicateResident(existing) from None
@@ -330,17 +330,18 @@ def save_assessment(
         if not _claim_version(locked, expected_version):
             # The submitted domains that differ from what is stored now, for the message.
             return SaveResult(SaveOutcome.CONFLICT, changed, version=locked.version)
-        to_update, to_create = [], []
+        to_create = []
         for code in changed:
             v = values[code]
             row = rows.get(code)
             if row is None:
                 row = DomainAssessment(intake=locked, domain=code)
                 to_create.append(row)
-            else:
-                to_update.append(row)
             row.score, row.help_need, row.notes = v.score, v.help_need, v.notes
-        DomainAssessment.objects.bulk_update(to_update, ["score", "help_need", "notes"])
+            if row.pk is not None:
+                # save(), not bulk_update(): each new value is sealed under a new data key
+                # and the key of the value it replaces is destroyed (vault/fields.py).
+                row.save(update_fields=["score", "help_need", "notes"])
         DomainAssessment.objects.bulk_create(to_create)
         append([_update_event(locked, context, {"domains_changed": changed})])
     return SaveResult(SaveOutcome.SAVED, changed, version=locked.version)
@@ -412,7 +413,12 @@ def correct(
         if not lock_residents([resident.pk]):  # erased while this waited
             raise VersionConflict(min(versions, default=0))
         if resident_updates:
-            Resident.objects.filter(pk=resident.pk).update(**resident_updates)
+            # Sealed under new keys, the replaced values' keys destroyed, the blind index
+            # recomputed: all by Resident.save().
+            locked_resident = Resident.objects.select_for_update().get(pk=resident.pk)
+            for column, value in resident_updates.items():
+                setattr(locked_resident, column, value)
+            locked_resident.save(update_fields=list(resident_updates))
         append(
             [
                 Event(

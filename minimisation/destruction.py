@@ -6,6 +6,12 @@ destroy_orphan_resident, erase_resident). All of it runs inside the caller's
 transaction with the rows locked. Discarded values are deleted (rows) or overwritten
 (columns of a row that stays for kept fields): no soft delete, no history table, no copy
 in the audit event, which names fields and rules only.
+
+Every captured value is sealed under a data key of its own (vault/): destroying a value
+destroys its key, here, in the same transaction as the row change; its blind-index
+digests go with it. Old copies of the ciphertext (dead tuples, WAL, backups) then wait
+only for the next `rotate_keys` to be unreadable everywhere (README, "Vernietigen op
+PostgreSQL"). The audit events count the keys destroyed.
 """
 
 from __future__ import annotations
@@ -30,11 +36,14 @@ from intake.models import (
     ParkedSave,
     Resident,
     ResidentGroupObjectPermission,
+    ResidentNameToken,
     ResidentUserObjectPermission,
 )
 from minimisation.decide import SHARED_RULE_ID, Decision, resident_fields_needed_elsewhere
 from minimisation.models import DecisionRecord, DiscardedField, KeptField
 from minimisation.policy import POLICY, RESIDENT_FIELDS
+from vault.fields import destroy_keys_of, key_ids_of, sealed_fields
+from vault.keys import destroy as destroy_keys
 
 # The value a destroyed column gets when its row stays for other, kept fields.
 RESIDENT_BLANK: dict[str, Any] = {
@@ -93,22 +102,33 @@ INTAKE_DEPENDENTS: tuple[Dependent, ...] = (
 RESIDENT_DEPENDENTS: tuple[Dependent, ...] = (
     Dependent(ResidentUserObjectPermission, "content_object"),
     Dependent(ResidentGroupObjectPermission, "content_object"),
+    Dependent(ResidentNameToken, "resident"),
 )
+# The blind-index columns that go with a resident field when it is blanked.
+RESIDENT_INDEX: dict[str, str] = {"bsn": "bsn_index", "date_of_birth": "birth_date_index"}
 
 
 def _destroy_rows(
     parent: type[models.Model], dependents: Sequence[Dependent], ids: list[int]
-) -> None:
-    """Delete the `parent` rows `ids` and everything `dependents` lists with them."""
+) -> int:
+    """Delete the `parent` rows `ids` and everything `dependents` lists with them, and
+    the data keys of every sealed value among them. Returns the number of keys destroyed."""
+    destroyed = 0
     for dependent in dependents:
         rows = dependent.model._base_manager.filter(**{f"{dependent.via}__in": ids})
         if dependent.set_null:
             rows.update(**{dependent.via: None})
-        elif dependent.model._meta.related_objects:
+            continue
+        if sealed_fields(dependent.model):
+            destroyed += destroy_keys_of(rows)
+        if dependent.model._meta.related_objects:
             _delete_where(dependent.model, dependent.via, ids)
         else:
             rows.delete()  # a fast delete: nothing refers to these rows
+    if sealed_fields(parent):
+        destroyed += destroy_keys_of(parent._base_manager.filter(pk__in=ids))
     _delete_where(parent, "id", ids)
+    return destroyed
 
 
 def _delete_where(model: type[models.Model], field: str, ids: list[int]) -> None:
@@ -137,36 +157,54 @@ def _require_transaction(name: str) -> None:
 # ---- Finalising: the columns and rows a decision discards -------------------------------
 
 
-def destroy_discarded(intake: Intake, decision: Decision) -> None:
+def destroy_discarded(intake: Intake, decision: Decision) -> int:
     """Set-based: one DELETE for the domains nothing is kept of, one UPDATE per distinct
-    set of blanked columns (usually one). The rows are the ones the decision's snapshot
-    read under the same intake lock."""
+    set of blanked columns (usually one), and one DELETE of the data keys of everything
+    that goes. The rows are the ones the decision's snapshot read under the same intake
+    lock. Returns the number of data keys destroyed."""
     _require_transaction("destroy_discarded")
     # A save parked after a session ended holds captured values of this draft: it goes now,
     # whatever the decision keeps (the kept values are in the rows below).
-    ParkedSave.objects.filter(intake_id=intake.pk).delete()
+    parked = ParkedSave.objects.filter(intake_id=intake.pk)
+    parked_keys = key_ids_of(parked)
+    parked.delete()
     by_domain: dict[str, set[str]] = {}
     for f in decision.kept:
         if f.domain:
             by_domain.setdefault(f.domain, set()).add(f.field.split(".", 1)[1])
     assessments = DomainAssessment.objects.filter(intake_id=intake.pk)
-    assessments.exclude(domain__in=by_domain).delete()
+    doomed_rows = assessments.exclude(domain__in=by_domain)
+    doomed_keys = parked_keys + key_ids_of(doomed_rows)
+    doomed_rows.delete()
     by_blanks: dict[tuple[str, ...], list[str]] = {}
     for domain, kept in by_domain.items():
         blanked = tuple(name for name in DOMAIN_BLANK if name not in kept)
         if blanked:
             by_blanks.setdefault(blanked, []).append(domain)
     for blanked, domains in by_blanks.items():
-        assessments.filter(domain__in=domains).update(
-            **{name: DOMAIN_BLANK[name] for name in blanked}
-        )
-    resident_discards = {
-        f.field.split(".", 1)[1]: RESIDENT_BLANK[f.field.split(".", 1)[1]]
-        for f in decision.discarded
-        if f.field in RESIDENT_FIELDS
-    }
-    if resident_discards:
-        Resident.objects.filter(pk=intake.resident_id).update(**resident_discards)
+        rows = assessments.filter(domain__in=domains)
+        doomed_keys += key_ids_of(rows, blanked)
+        rows.update(**{name: DOMAIN_BLANK[name] for name in blanked})
+    destroyed = destroy_keys(doomed_keys)
+    resident_discards = [
+        f.field.split(".", 1)[1] for f in decision.discarded if f.field in RESIDENT_FIELDS
+    ]
+    return destroyed + blank_resident_fields(intake.resident_id, resident_discards)
+
+
+def blank_resident_fields(resident_id: int, names: Sequence[str]) -> int:
+    """Blank these fields of the resident: their data keys and blind-index digests go
+    too. Returns the number of data keys destroyed."""
+    if not names:
+        return 0
+    rows = Resident.objects.filter(pk=resident_id)
+    destroyed = destroy_keys_of(rows, names)
+    updates: dict[str, Any] = {name: RESIDENT_BLANK[name] for name in names}
+    updates.update({RESIDENT_INDEX[name]: None for name in names if name in RESIDENT_INDEX})
+    rows.update(**updates)
+    if "name" in names:
+        ResidentNameToken.objects.filter(resident_id=resident_id).delete()
+    return destroyed
 
 
 def record_discarded(decision_record: DecisionRecord, decision: Decision) -> None:
@@ -223,6 +261,9 @@ def destroy_intakes(
         .annotate(n=Count("pk"))
         .values_list("intake_id", "n")
     )
+    keys_by_intake = _keys_per(
+        DomainAssessment.objects.filter(intake_id__in=intake_ids), "intake_id"
+    )
     _destroy_rows(Intake, INTAKE_DEPENDENTS, intake_ids)
     still_used = set(
         Intake.objects.filter(resident_id__in=list(refs))
@@ -231,6 +272,7 @@ def destroy_intakes(
         .distinct()
     )
     unused = [pk for pk in refs if pk not in still_used]
+    resident_keys_of = _keys_per(Resident.objects.filter(pk__in=unused), "pk")
     if unused:
         _destroy_rows(Resident, RESIDENT_DEPENDENTS, unused)
     for resident_id in sorted(still_used):
@@ -257,6 +299,10 @@ def destroy_intakes(
                     "rule": rule_id,
                     "assessments_deleted": count,
                     "resident_deleted": resident_deleted,
+                    # Counts only: the data keys of this intake's values (and of the
+                    # resident's, on the event that deletes the resident).
+                    "keys_destroyed": keys_by_intake.get(intake.pk, 0)
+                    + (resident_keys_of.get(intake.resident_id, 0) if resident_deleted else 0),
                 },
             )
         )
@@ -266,16 +312,22 @@ def destroy_intakes(
     return destroyed
 
 
+def _keys_per(rows: models.QuerySet[Any], group: str) -> dict[int, int]:
+    """How many data keys the sealed values of these rows hold, per `group` column."""
+    counts: dict[int, int] = {}
+    names = [f.name for f in sealed_fields(rows.model)]
+    for row_group, *values in rows.order_by().values_list(group, *names):
+        held = sum(1 for v in values if getattr(v, "key_id", None) is not None)
+        counts[row_group] = counts.get(row_group, 0) + held
+    return counts
+
+
 def release_fields_not_needed(resident_id: int, today: dt.date) -> None:
     """Blank the resident fields no remaining intake needs."""
     needed = resident_fields_needed_elsewhere(resident_id, None, today)
-    blanks = {
-        name.split(".", 1)[1]: RESIDENT_BLANK[name.split(".", 1)[1]]
-        for name in RESIDENT_FIELDS
-        if name not in needed
-    }
+    blanks = [name.split(".", 1)[1] for name in RESIDENT_FIELDS if name not in needed]
     if blanks:
-        Resident.objects.filter(pk=resident_id).update(**blanks)
+        blank_resident_fields(resident_id, blanks)
         # Fields another decision kept only for this intake's sake are gone now.
         KeptField.objects.filter(
             decision__intake__resident_id=resident_id,

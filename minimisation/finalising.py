@@ -86,7 +86,7 @@ def finalise(
                     "Bekijk het voorbeeld opnieuw voordat u afrondt."
                 )
             )
-        destroy_discarded(intake, decision)
+        keys_destroyed = destroy_discarded(intake, decision)
         intake.status = IntakeStatus.FINALISED
         intake.outcome = decision.outcome
         intake.finalised_at = timezone.now()
@@ -94,7 +94,7 @@ def finalise(
         intake.save(update_fields=["status", "outcome", "finalised_at", "version", "updated_at"])
         decision_record = _write_record(intake, decision, decided_by)
         record_discarded(decision_record, decision)
-        append(_events(decision, intake, decision_record, context))
+        append(_events(decision, intake, decision_record, context, keys_destroyed))
     logger.info(
         "intake %s finalised: %d kept, %d discarded",
         intake.pk,
@@ -134,7 +134,11 @@ def _write_record(
 
 
 def _events(
-    decision: Decision, intake: Intake, decision_record: DecisionRecord, context: AuditContext
+    decision: Decision,
+    intake: Intake,
+    decision_record: DecisionRecord,
+    context: AuditContext,
+    keys_destroyed: int,
 ) -> list[Event]:
     """FINALISE (what was kept, under which rule) and DISCARD (what went): names only."""
     subject = Event.subject(intake)
@@ -168,6 +172,7 @@ def _events(
                 {
                     "discarded": [[f.key, f.rule_id] for f in decision.discarded],
                     "counts": decision.discarded_counts(),
+                    "keys_destroyed": keys_destroyed,
                 },
             )
         )

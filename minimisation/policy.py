@@ -288,6 +288,9 @@ SCORE_AND_NEED = ("domainassessment.score", "domainassessment.help_need")
 NOT_PERSONAL_DATA: dict[str, str] = {
     "domainassessment.intake": "Koppeling van de domeinscore aan de intake; gaat mee met de rij.",
     "domainassessment.domain": "Naam van het ZRM-domein; gaat mee met de rij.",
+    "resident.bsn_index": "Zoekindex (HMAC) van het BSN; gaat mee met het BSN.",
+    "resident.birth_date_index": "Zoekindex (HMAC) van de geboortedatum; gaat mee met die datum.",
+    "residentnametoken.*": "Zoekindex (HMAC) van de woorden van de naam; gaat mee met de naam.",
     "zrmdefinition.*": "Gelicentieerde celdefinities van de ZRM; geen gegevens over een persoon.",
     "intakeuserobjectpermission.*": "Toegangsrecht van een medewerker; gaat mee met de intake.",
     "intakegroupobjectpermission.*": "Toegangsrecht van een team; gaat mee met de intake.",

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from intake.instrument import SCALE_LABELS
 from intake.models import DomainAssessment, Intake, Resident
@@ -82,12 +83,19 @@ def with_stored_data() -> QuerySet[Intake]:
     )
 
 
+def destroyed_key() -> str:
+    """A stored value whose data key is gone (a restored backup after rotate_keys)."""
+    return _("vernietigd (de sleutel bestaat niet meer)")
+
+
 def _value_of(
     intake: Intake, field: str, assessments: dict[str, DomainAssessment], domain: str
 ) -> str:
     model, name = field.split(".", 1)
     if model == "resident":
         value = getattr(intake.resident, name)
+        if name in intake.resident.unreadable_fields():
+            return destroyed_key()
     elif model == "intake":
         value = getattr(intake, name)
         if name in ("caseworker", "team", "resident", "previous"):
@@ -99,6 +107,8 @@ def _value_of(
         value = getattr(row, name) if row is not None else None
         if name == "help_need" and row is not None:
             value = row.get_help_need_display()
+        if row is not None and name in row.unreadable_fields():
+            return destroyed_key()
     return display_value(field, value)
 
 
@@ -187,9 +197,18 @@ def stored_for_resident(resident: Resident) -> list[StoredIntake]:
 
 
 def resident_fields_stored(resident: Resident) -> list[tuple[str, str, str]]:
-    """(field name, label, display value) of the resident's columns that hold a value."""
+    """(field name, label, display value) of the resident's columns that hold a value
+    (or held one whose key is gone: then it says so)."""
+    values = {name: getattr(resident, name.split(".", 1)[1]) for name in RESIDENT_FIELDS}
+    unreadable = resident.unreadable_fields()
     return [
-        (name, field_label(name), display_value(name, getattr(resident, name.split(".", 1)[1])))
+        (
+            name,
+            field_label(name),
+            destroyed_key()
+            if name.split(".", 1)[1] in unreadable
+            else display_value(name, values[name]),
+        )
         for name in RESIDENT_FIELDS
-        if getattr(resident, name.split(".", 1)[1]) not in (None, "")
+        if values[name] not in (None, "") or name.split(".", 1)[1] in unreadable
     ]

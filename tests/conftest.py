@@ -31,6 +31,40 @@ def _allow_test_flushes_of_the_audit_log(sender: object, connection: object, **k
 connection_created.connect(_allow_test_flushes_of_the_audit_log)
 
 
+def _key_provider_for_the_tests() -> str:
+    """Real SoftHSM2: the token .ci/run made (PKCS11_PIN in the environment), or one made
+    here in a directory of this run. Without SoftHSM2 a laptop falls back to a key file;
+    CI never does (a missing service is a failure there)."""
+    import tempfile
+    from pathlib import Path
+
+    from vault import softhsm
+    from vault.providers import reset_provider
+
+    if os.environ.get("PKCS11_PIN"):
+        env = {k: os.environ[k] for k in ("PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN")}
+    elif softhsm.available():
+        env = softhsm.ensure_token(Path(tempfile.mkdtemp(prefix="zrm-softhsm-")))
+    elif IN_CI:
+        raise RuntimeError("CI=true needs SoftHSM2 (apt-get install softhsm2) for the tests.")
+    else:
+        env = {
+            "KEY_PROVIDER": "keyfile",
+            "KEY_FILE": str(Path(tempfile.mkdtemp(prefix="zrm-keys-")) / "keys.json"),
+        }
+    env.setdefault("KEY_PROVIDER", "pkcs11")
+    os.environ.update(env)  # subprocesses (manage.py) of the tests use the same keys
+    settings.KEY_PROVIDER = env["KEY_PROVIDER"]
+    for name in ("KEY_FILE", "PKCS11_MODULE", "PKCS11_TOKEN_LABEL", "PKCS11_PIN"):
+        if name in env:
+            setattr(settings, name, env[name])
+    reset_provider()
+    return settings.KEY_PROVIDER
+
+
+KEY_PROVIDER = _key_provider_for_the_tests()
+
+
 def _backend() -> str:
     engine = settings.DATABASES["default"]["ENGINE"]
     return "postgres" if "postgresql" in engine else "sqlite"
@@ -47,7 +81,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    return f"database backend: {_backend()} (tests marked for the other backend are deselected)"
+    return (
+        f"database backend: {_backend()} (tests marked for the other backend are deselected); "
+        f"key provider: {KEY_PROVIDER}"
+    )
 
 
 @pytest.fixture

@@ -37,13 +37,14 @@ def test_every_page_holds_the_rows_plain_slicing_would_in_the_same_order(demo_us
     assert expected[0].updated_at >= expected[-1].updated_at
 
 
-def test_a_page_is_one_query_with_the_residents(demo_users) -> None:
+def test_a_page_is_one_query_with_the_residents_and_one_for_their_keys(demo_users) -> None:
     user = demo_users["consulent"]
     _intakes_with_tied_change_times(user, 5)
     paginator = IntakePaginator(visible_intakes(user).newest_first(), 20, count=5)
     with CaptureQueriesContext(connection) as queries:
         names = [i.resident.name for i in paginator.get_page(1).object_list]
-    assert len(queries) == 1
+    # The page's rows with their residents, then the data keys of the whole page at once.
+    assert len(queries) == 2
     assert sorted(names) == [f"Persoon {i:02d}" for i in range(5)]
 
 

@@ -102,14 +102,33 @@ SCENARIOS = {"finalised": finalise_scenario, "expired_draft": expired_draft_scen
 
 
 def every_text_value() -> str:
-    """Every column of every row of every model, as text (introspection, no list to forget)."""
+    """Every column of every row of every model as the database stores it (introspection,
+    no list to forget): ciphertext where a value is sealed."""
     chunks = []
     for model in apps.get_models():
-        names = [f.attname for f in model._meta.concrete_fields]
-        for row in model._default_manager.values_list(*names):
-            chunks.append(" ".join(str(v) for v in row))
+        table = connection.ops.quote_name(model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - a model's own table
+            for row in cursor.fetchall():
+                chunks.append(
+                    " ".join(
+                        bytes(v).decode("latin-1") if isinstance(v, (bytes, memoryview)) else str(v)
+                        for v in row
+                    )
+                )
     for session in Session.objects.all():
         chunks.append(json.dumps(session.get_decoded(), default=str))
+    return "\n".join(chunks)
+
+
+def every_value_through_the_app() -> str:
+    """Every field of every row as the application reads it: sealed values decrypted."""
+    chunks = []
+    for model in apps.get_models():
+        for obj in model._base_manager.all():
+            chunks.append(
+                " ".join(str(getattr(obj, f.attname)) for f in model._meta.concrete_fields)
+            )
     return "\n".join(chunks)
 
 
@@ -134,7 +153,11 @@ def scenario(request, make_intake, signed_in, caplog):
 def test_no_canary_in_any_table_the_session_store_the_logs_or_the_audit_log(scenario, caplog):
     canary, control = scenario
     tables = every_text_value()
-    assert control in tables
+    # The kept value is there, read through the application; stored, it is ciphertext.
+    read = every_value_through_the_app()
+    assert control in read
+    assert_absent(read, canary, "the values the application reads")
+    assert control not in tables
     assert_absent(tables, canary, "the database tables")
     records = caplog.get_records("setup") + caplog.get_records("call")
     assert records  # the flow logged something, so this check can fail
@@ -150,17 +173,25 @@ def test_no_canary_in_any_table_the_session_store_the_logs_or_the_audit_log(scen
 def test_no_canary_in_the_sqlite_database_file(scenario):
     canary, control = scenario
     path = Path(connection.settings_dict["NAME"])
+    planted = f"GEPLANT{canary.tag}"
     with connection.cursor() as cursor:
         assert cursor.execute("PRAGMA secure_delete").fetchone()[0] == 1
+        # The positive control: a value stored unencrypted is found by the same scan.
+        cursor.execute("CREATE TABLE scratch_planted (t text)")
+        cursor.execute("INSERT INTO scratch_planted VALUES (%s)", [planted])
     connection.close()  # everything on disk, no open journal
     data = b"".join(
         p.read_bytes()
         for p in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"))
         if p.exists()
     )
-    assert control.encode() in data
+    assert planted.encode() in data
+    # Neither a destroyed value nor a kept one is in the file in plaintext.
+    assert control.encode() not in data
     found = [c for c in canary.values if c.encode() in data]
     assert not found, f"canaries in the SQLite file: {found}"
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE scratch_planted")
 
 
 @pytest.mark.postgres
@@ -185,5 +216,8 @@ def test_no_canary_in_a_pg_dump_of_the_database(scenario):
         check=True,
         timeout=120,
     ).stdout
-    assert control in dump
+    # Kept values are in the dump as ciphertext only; the application still reads them.
+    assert control not in dump
+    assert control in every_value_through_the_app()
+    assert "intake_resident" in dump and "vault_datakey" in dump
     assert_absent(dump, canary, "pg_dump")

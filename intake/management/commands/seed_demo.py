@@ -97,8 +97,10 @@ SEEDED_BY = AuditContext.system("command:seed_demo")
 
 def seed_intakes(caseworker: Any) -> None:
     """A finalised intake with a draft reassessment, and a fresh draft; once per resident."""
+    # Found by BSN through the blind index (the columns hold ciphertext).
     first, second = (
-        Resident.objects.get_or_create(name=name, date_of_birth=born, defaults={"bsn": bsn})[0]
+        Resident.objects.with_bsn(bsn).first()
+        or Resident.objects.create(name=name, date_of_birth=born, bsn=bsn)
         for name, born, bsn in DEMO_RESIDENTS
     )
     if not first.intakes.exists():
