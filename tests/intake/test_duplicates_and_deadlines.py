@@ -44,7 +44,7 @@ def test_a_known_bsn_of_a_resident_the_caseworker_cannot_see_is_named_not_shown(
     assert response.status_code == 200
     assert "al bekend bij de gemeente" in page and "teamleider" in page
     assert "Geheime Naam" not in page
-    assert Resident.objects.filter(bsn=BSN).count() == 1
+    assert Resident.objects.with_bsn(BSN).count() == 1
     assert Intake.objects.count() == 1
     event = AuditEvent.objects.get(action=Action.ACCESS_DENIED, detail__reason="bsn_already_known")
     assert event.resident_ref == str(other.resident.ref)
@@ -55,13 +55,13 @@ def test_a_known_bsn_of_a_visible_resident_points_to_choosing_that_resident(sign
     make_intake("consulent", name="Bekende Inwoner", bsn=BSN)
     page = signed_in("consulent").post("/intakes/nieuw/", new_intake_post()).content.decode()
     assert "Er is al een inwoner met dit BSN" in page
-    assert Resident.objects.filter(bsn=BSN).count() == 1
+    assert Resident.objects.with_bsn(BSN).count() == 1
 
 
 def test_a_new_bsn_still_makes_a_resident(signed_in, demo_users):
     response = signed_in("consulent").post("/intakes/nieuw/", new_intake_post())
     assert response.status_code == 302  # positive control
-    assert Resident.objects.filter(bsn=BSN).count() == 1
+    assert Resident.objects.with_bsn(BSN).count() == 1
 
 
 def test_a_second_open_draft_for_the_same_resident_is_offered_not_made(signed_in, make_intake):
