@@ -77,12 +77,15 @@ def verify_events(
     events: Iterable[Mapping[str, Any]],
     *,
     start_is_valid: Callable[[str], bool],
+    observe: Callable[[Mapping[str, Any]], str] | None = None,
 ) -> Verification:
     """Walk `events` (dicts with id, HASHED_FIELDS and hash, in id order).
 
     `start_is_valid(prev_hash)` decides whether the first event's link is
-    acceptable (genesis, a prune anchor, or trusted with --since). Stops at the
-    first bad event: everything after it is unverifiable anyway.
+    acceptable (genesis, a prune anchor, or trusted with --since). `observe(event)` sees
+    each event after its own checks and may name a reason to stop there (a checkpoint
+    that does not match). Stops at the first bad event: everything after it is
+    unverifiable anyway.
     """
     expected_prev: str | None = None
     count = 0
@@ -95,6 +98,8 @@ def verify_events(
             return Verification(count, event["id"], "prev_hash does not match the previous event")
         if event_hash(event) != event["hash"]:
             return Verification(count, event["id"], "the stored hash does not match the contents")
+        if observe is not None and (reason := observe(event)):
+            return Verification(count, event["id"], reason)
         expected_prev = head = event["hash"]
         count += 1
     return Verification(count, head_hash=head)

@@ -34,6 +34,8 @@ CHAIN_LOCK_KEY = 7_513_000_001
 # re-computing the hash; and a measured value does not belong in the audit log.
 _DETAIL_SCALARS = (str, int, bool, type(None))
 MAX_DETAIL_BYTES = 8_000
+# A PRUNE event lists the checkpoints it removes (audit/prune.py): years of hourly ones.
+MAX_PRUNE_DETAIL_BYTES = 16_000_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -201,7 +203,10 @@ def _row(event: Event) -> AuditEvent:
         outcome=Outcome(event.outcome).value,
         source_ip=context.source_ip,
         request_id=context.request_id[:64],
-        detail=_clean_detail(event.detail),
+        detail=_clean_detail(
+            event.detail,
+            MAX_PRUNE_DETAIL_BYTES if event.action == Action.PRUNE else MAX_DETAIL_BYTES,
+        ),
     )
 
 
@@ -221,13 +226,13 @@ def _resident_ref(value: object) -> str:
     return str(uuid.UUID(str(value)))
 
 
-def _clean_detail(detail: Mapping[str, Any]) -> dict[str, Any]:
+def _clean_detail(detail: Mapping[str, Any], limit: int) -> dict[str, Any]:
     if not isinstance(detail, Mapping):
         raise TypeError("audit detail must be a mapping")
     _check_detail_value(detail)
     encoded = json.dumps(detail, sort_keys=True, ensure_ascii=False)
-    if len(encoded.encode()) > MAX_DETAIL_BYTES:
-        raise ValueError(f"audit detail is larger than {MAX_DETAIL_BYTES} bytes")
+    if len(encoded.encode()) > limit:
+        raise ValueError(f"audit detail is larger than {limit} bytes")
     # Round-trip so the hashed value is exactly what the database gives back
     # (tuples become lists, and so on).
     cleaned: dict[str, Any] = json.loads(encoded)

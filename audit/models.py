@@ -44,6 +44,7 @@ class Action(models.TextChoices):
     ADMIN_VIEW = "admin_view", _("beheerpagina inzien")
     LOAD_DEFINITIONS = "load_definitions", _("ZRM-definities laden")
     PRUNE = "prune", _("auditlog opschonen")
+    CHECKPOINT = "checkpoint", _("controlepunt auditlog")
 
 
 class Outcome(models.TextChoices):

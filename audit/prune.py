@@ -11,6 +11,7 @@ and walks every link from there on.
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -66,6 +67,8 @@ def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> 
         if first_removed is None:  # the last removed event is there, so the first is too
             raise PruneRefusedError("the events to remove changed while pruning")
         count = doomed.count()
+        before = _newest_prune_detail(last_removed["id"])
+        offset = removed_total(before)
         event = record(
             Action.PRUNE,
             AuditContext.system(actor),
@@ -77,6 +80,11 @@ def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> 
                 "oldest_removed_ts": canonical_ts(first_removed["ts"]),
                 "newest_removed_ts": canonical_ts(last_removed["ts"]),
                 "continues_from": last_removed["hash"],
+                "removed_total": offset + count,
+                "checkpoints": [
+                    *before.get("checkpoints", []),
+                    *_checkpoints_through(last_removed["id"], offset),
+                ],
             },
         )
         with connection.cursor() as cursor:
@@ -95,6 +103,52 @@ def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> 
     return PruneResult(deleted, event)
 
 
+def removed_total(prune_detail: dict[str, Any]) -> int:
+    """Events removed by this prune and every prune before it (older prune events, written
+    before checkpoints existed, count only their own)."""
+    return int(prune_detail.get("removed_total", prune_detail.get("removed_count", 0)))
+
+
+def _newest_prune_detail(through_id: int | None = None) -> dict[str, Any]:
+    prunes = AuditEvent.objects.filter(action=Action.PRUNE)
+    if through_id is not None:
+        prunes = prunes.filter(id__lte=through_id)
+    detail = prunes.order_by("-id").values_list("detail", flat=True).first()
+    return detail or {}
+
+
+def chain_size(*, through_id: int) -> int:
+    """The tree size at event `through_id`: the events up to it, removed ones included.
+    Every prune removes from the start, so the newest prune before it holds the offset."""
+    stored = AuditEvent.objects.filter(id__lte=through_id).count()
+    return stored + removed_total(_newest_prune_detail(through_id))
+
+
+def _checkpoints_through(last_id: int, offset: int) -> list[list[object]]:
+    """[id, tree size, hash] of each checkpoint event up to `last_id`, in one pass."""
+    quote = connection.ops.quote_name
+    table = quote(AuditEvent._meta.db_table)
+    sql = (
+        f"SELECT id, n, {quote('hash')} FROM (SELECT id, {quote('action')}, {quote('hash')}, "  # noqa: S608
+        f"row_number() OVER (ORDER BY id) AS n FROM {table} WHERE id <= %s) AS e "
+        f"WHERE e.{quote('action')} = %s ORDER BY id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [last_id, Action.CHECKPOINT.value])
+        return [[pk, offset + n, digest] for pk, n, digest in cursor.fetchall()]
+
+
 def is_anchor(prev_hash: str) -> bool:
     """Does a PRUNE event still in the chain record `prev_hash` as its continuation point?"""
-    return AuditEvent.objects.filter(action=Action.PRUNE, detail__continues_from=prev_hash).exists()
+    return anchor_detail(prev_hash) is not None
+
+
+def anchor_detail(prev_hash: str) -> dict[str, Any] | None:
+    """The detail of the PRUNE event that records `prev_hash` as its continuation point."""
+    detail: dict[str, Any] | None = (
+        AuditEvent.objects.filter(action=Action.PRUNE, detail__continues_from=prev_hash)
+        .order_by("-id")
+        .values_list("detail", flat=True)
+        .first()
+    )
+    return detail
