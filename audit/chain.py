@@ -35,7 +35,16 @@ HASHED_FIELDS = (
     "request_id",
     "detail",
     "prev_hash",
+    # Added later (NEN 7513 / Logboek Dataverwerkingen): hashed only when not empty, so
+    # an event written before they existed hashes to what it always did.
+    "event_type",
+    "event_action_code",
+    "data_life_cycle",
+    "sensitivity",
+    "processing_activity",
+    "source_system",
 )
+OPTIONAL_HASHED_FIELDS = frozenset(HASHED_FIELDS[HASHED_FIELDS.index("event_type") :])
 
 
 def canonical_ts(value: dt.datetime) -> str:
@@ -47,7 +56,11 @@ def canonical_ts(value: dt.datetime) -> str:
 
 def canonical(fields: Mapping[str, object]) -> bytes:
     """A byte string that is the same for equal events on every database."""
-    payload = {name: fields.get(name) for name in HASHED_FIELDS}
+    payload = {
+        name: value
+        for name in HASHED_FIELDS
+        if (value := fields.get(name)) or name not in OPTIONAL_HASHED_FIELDS
+    }
     ts = payload["ts"]
     if not isinstance(ts, dt.datetime):
         raise TypeError("an audit event's ts must be a datetime")

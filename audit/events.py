@@ -22,6 +22,7 @@ from django.db import connection, models, transaction
 from audit.chain import GENESIS_HASH, HASHED_FIELDS, canonical_ts, event_hash
 from audit.context import AuditContext
 from audit.models import Action, AuditEvent, Outcome
+from audit.nen7513 import classify
 
 # Arbitrary but fixed key for the PostgreSQL advisory lock that serialises the
 # chain head across every worker and host sharing the database. Transaction-scoped:
@@ -190,23 +191,28 @@ def _lock_and_read_head_postgresql() -> str:
 
 def _row(event: Event) -> AuditEvent:
     context = event.context
+    action = Action(event.action)  # ValueError on an unknown action: a bug
+    resident_ref = _resident_ref(event.resident_ref)
+    detail = _clean_detail(
+        event.detail,
+        MAX_PRUNE_DETAIL_BYTES if action == Action.PRUNE else MAX_DETAIL_BYTES,
+    )
+    purpose = str(event.purpose)[:40]
     return AuditEvent(
         actor_id=context.actor_id,
         actor=context.actor[:150],
         actor_role=context.actor_role[:40],
         on_behalf_of=context.on_behalf_of[:150],
-        action=Action(event.action).value,  # ValueError on an unknown action: a bug
+        action=action.value,
         object_type=str(event.object_type)[:40],
         object_id=str(event.object_id)[:64],
-        resident_ref=_resident_ref(event.resident_ref),
-        purpose=str(event.purpose)[:40],
+        resident_ref=resident_ref,
+        purpose=purpose,
         outcome=Outcome(event.outcome).value,
         source_ip=context.source_ip,
         request_id=context.request_id[:64],
-        detail=_clean_detail(
-            event.detail,
-            MAX_PRUNE_DETAIL_BYTES if event.action == Action.PRUNE else MAX_DETAIL_BYTES,
-        ),
+        detail=detail,
+        **classify(action, purpose=purpose, resident_ref=resident_ref, detail=detail),
     )
 
 

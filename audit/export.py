@@ -45,6 +45,12 @@ COLUMNS = (
     "detail",
     "prev_hash",
     "hash",
+    "event_type",
+    "event_action_code",
+    "data_life_cycle",
+    "sensitivity",
+    "processing_activity",
+    "source_system",
 )
 FORMATS = ("csv", "jsonl")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}

@@ -25,7 +25,8 @@ class Command(BaseCommand):
     help = (
         "Export the audit log. Columns: ts, actor, actor_role, on_behalf_of, action, "
         "object_type, object_id, resident_ref, purpose, outcome, source_ip, request_id, "
-        "detail, prev_hash, hash. Dates are whole days, inclusive. Bad input exits 2."
+        "detail, prev_hash, hash, event_type, event_action_code, data_life_cycle, sensitivity, "
+        "processing_activity, source_system. Dates are whole days, inclusive. Bad input exits 2."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
