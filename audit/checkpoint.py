@@ -39,8 +39,9 @@ from django.db import transaction
 
 from audit.chain import canonical_ts
 from audit.context import AuditContext
-from audit.events import record
+from audit.events import lock_chain, record
 from audit.models import Action
+from audit.partitions import ensure_ahead
 from audit.prune import chain_size
 
 SIGNATURE_PREFIX = "\u2014 "  # an em dash and a space start every signature line
@@ -177,11 +178,15 @@ def take_checkpoint(context: AuditContext) -> tuple[Checkpoint, str]:
     _check_key_name(origin)
     public = private_key.public_key()
     with transaction.atomic():
+        # Under the chain lock, the event knows its own tree size: later sizes (and a
+        # prune's) count on from it instead of counting the whole table.
+        head_id = lock_chain()
+        size = (chain_size(through_id=head_id) if head_id else 0) + 1
         event = record(
             Action.CHECKPOINT,
             context,
-            detail={"origin": origin, "key_hash": key_hash(origin, public).hex()},
+            detail={"origin": origin, "key_hash": key_hash(origin, public).hex(), "size": size},
         )
-        size = chain_size(through_id=event.pk)
+    ensure_ahead()  # hourly, so next month's partition exists long before it is needed
     checkpoint = Checkpoint(origin, size, event.hash, event.pk, event.ts)
     return checkpoint, sign(checkpoint, private_key)

@@ -157,6 +157,16 @@ def _json_insert_sql(fields: list[Any]) -> str:
     )
 
 
+def lock_chain() -> int | None:
+    """Take the chain lock for the rest of the outer transaction; the head event's id.
+    (append() takes it again, which a transaction-scoped lock allows.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    head: int | None = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
+    return head
+
+
 def _lock_chain_head() -> str:
     """Take the chain lock (until the outer transaction ends); return the head's hash."""
     if connection.vendor == "postgresql":

@@ -16,7 +16,7 @@ from typing import Any
 
 from audit.chain import GENESIS_HASH, HASHED_FIELDS, Verification, verify_events
 from audit.checkpoint import Checkpoint
-from audit.models import AuditEvent
+from audit.models import Action, AuditEvent
 from audit.prune import anchor_detail, removed_total
 
 CHUNK_SIZE = 2000
@@ -28,47 +28,55 @@ Progress = Callable[[int, int], None]  # (events verified so far, last event id)
 
 
 @dataclass
-class _CheckpointWatch:
-    """Watches the walk for the checkpoint's event; `observe` for verify_events()."""
+class _Watch:
+    """Counts the walk (the tree size) and watches it for the checkpoint's event, if any;
+    `observe` for verify_events(). A checkpoint event's recorded size must be its place."""
 
-    checkpoint: Checkpoint
+    checkpoint: Checkpoint | None
+    counting: bool = True
     offset: int = 0
     seen: int = 0
     matched: bool = False
 
     def observe(self, event: Mapping[str, Any]) -> str:
-        cp = self.checkpoint
         if self.seen == 0:
             reason = self._start(event)
             if reason:
                 return reason
         self.seen += 1
-        if self.matched:
+        size = event["detail"].get("size") if event["action"] == Action.CHECKPOINT else None
+        if self.counting and size is not None and size != self.offset + self.seen:
+            return (
+                f"checkpoint event {event['id']} records tree size {size}, "
+                f"it is number {self.offset + self.seen}"
+            )
+        cp = self.checkpoint
+        if cp is None or self.matched:
             return ""
         if event["id"] == cp.event_id:
-            return self._match(event["hash"], self.offset + self.seen, "")
+            return self._match(cp, event["hash"], self.offset + self.seen, "")
         if event["id"] > cp.event_id:
             return f"the checkpoint's event {cp.event_id} is missing from the chain"
         return ""
 
     def _start(self, first: Mapping[str, Any]) -> str:
-        if first["prev_hash"] == GENESIS_HASH:
+        if first["prev_hash"] == GENESIS_HASH or not self.counting:
             return ""
         anchor = anchor_detail(first["prev_hash"]) or {}
         self.offset = removed_total(anchor)
-        if first["id"] <= self.checkpoint.event_id:
+        cp = self.checkpoint
+        if cp is None or first["id"] <= cp.event_id:
             return ""
         # The checkpoint's event was pruned: its prune recorded [id, size, hash].
         for pk, size, digest in anchor.get("checkpoints", []):
-            if pk == self.checkpoint.event_id:
-                return self._match(digest, size, " (as the prune event recorded it)")
+            if pk == cp.event_id:
+                return self._match(cp, digest, size, " (as the prune event recorded it)")
         return (
-            f"the checkpoint's event {self.checkpoint.event_id} was removed, and the prune "
-            "event does not record it"
+            f"the checkpoint's event {cp.event_id} was removed, and the prune event does "
+            "not record it"
         )
 
-    def _match(self, digest: str, size: int, how: str) -> str:
-        cp = self.checkpoint
+    def _match(self, cp: Checkpoint, digest: str, size: int, how: str) -> str:
         if digest != cp.head_hash:
             return f"the hash of event {cp.event_id}{how} is not the checkpoint's head hash"
         if size != cp.size:
@@ -80,7 +88,7 @@ class _CheckpointWatch:
         return ""
 
     def finish(self) -> str:
-        if self.matched:
+        if self.checkpoint is None or self.matched:
             return ""
         return f"the chain ends before the checkpoint's event {self.checkpoint.event_id}"
 
@@ -108,11 +116,9 @@ def verify_chain(
     )
     if progress is not None:
         rows = _reporting(rows, progress)
-    watch = _CheckpointWatch(checkpoint) if checkpoint is not None else None
-    result = verify_events(
-        rows, start_is_valid=start_is_valid, observe=watch.observe if watch else None
-    )
-    if result.ok and watch is not None and (reason := watch.finish()):
+    watch = _Watch(checkpoint, counting=first_id is None)
+    result = verify_events(rows, start_is_valid=start_is_valid, observe=watch.observe)
+    if result.ok and (reason := watch.finish()):
         return Verification(result.verified, checkpoint.event_id if checkpoint else 0, reason)
     return result
 
