@@ -101,3 +101,19 @@ def test_a_month_with_an_event_that_stays_is_not_dropped(write_events) -> None:
     assert {first_kept[0].pk, clock_back[0].pk} <= remaining
     assert "Removed 2 events" in out.getvalue()
     assert verify()[0] == 0
+
+
+def test_events_removed_from_the_end_leave_a_gap_the_next_event_shows(write_events) -> None:
+    """The head comes from the one-row table the insert trigger keeps, not from the newest
+    row left: a tail deleted behind the application's back is not papered over."""
+    kept, removed = write_events(2)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL zrm.audit_prune = 'on'")
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [removed.pk])
+        cursor.execute("SET LOCAL zrm.audit_prune = 'off'")
+    assert verify()[0] == 0  # the chain alone cannot see a missing tail
+    (after,) = write_events(1)
+    assert after.prev_hash == removed.hash != kept.hash
+    code, _, err = verify()
+    assert code == 1
+    assert f"first bad event id {after.pk} (prev_hash does not match" in err
