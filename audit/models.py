@@ -128,7 +128,11 @@ class AuditEvent(models.Model):
     )
     purpose = models.CharField(_("doel (wettelijk kader)"), max_length=40, blank=True)
     outcome = models.CharField(
-        _("resultaat"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+        _("resultaat"),
+        max_length=10,
+        choices=Outcome.choices,
+        default=Outcome.SUCCESS,
+        db_index=True,  # the admin filters on it (a denial among millions of successes)
     )
     source_ip = models.GenericIPAddressField(_("herkomst"), null=True, blank=True)
     request_id = models.CharField(_("request-id"), max_length=64, blank=True)

@@ -147,3 +147,18 @@ def test_an_object_is_named_by_type_and_id_also_after_it_was_destroyed(demo_user
     by_name = record(Action.DISCARD, context, object_type="intake", object_id=42)
     assert (by_object.object_type, by_object.object_id) == ("user", str(user.pk))
     assert (by_name.object_type, by_name.object_id) == ("intake", "42")
+
+
+def test_verify_audit_prints_progress_on_stderr_during_a_long_walk(
+    write_events, monkeypatch
+) -> None:
+    write_events(5)
+    code, _, err = verify()
+    assert (code, "events verified (event id" in err) == (0, False)  # a short walk: none
+    monkeypatch.setattr("audit.verify.PROGRESS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr("audit.verify._CLOCK_EVERY", 2)
+    code, out, err = verify()
+    assert code == 0
+    assert "... 2 events verified (event id" in err
+    assert "... 4 events verified (event id" in err
+    assert "OK: 5 events verified." in out
