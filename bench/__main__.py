@@ -21,7 +21,14 @@ def main() -> int:
     parser.add_argument("--finalise-count", type=int, default=300)
     parser.add_argument("--export-sizes", default="100000,1000000")
     parser.add_argument("--sweep-size", type=int, default=100_000)
-    parser.add_argument("--only", default="", help="comma list: pages,finalise,audit,export,sweep")
+    parser.add_argument(
+        "--audit-sizes",
+        default="1000000,10000000",
+        help="events for the audit_scale stage (each seeded afresh over 12 months)",
+    )
+    parser.add_argument(
+        "--only", default="", help="comma list: pages,finalise,audit,export,sweep,audit_scale"
+    )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))
 
