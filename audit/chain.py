@@ -54,22 +54,45 @@ def canonical_ts(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
-def canonical(fields: Mapping[str, object]) -> bytes:
-    """A byte string that is the same for equal events on every database."""
-    payload = {
+# canonical_ts() in SQL: UTC, six digits of microseconds, "+00:00" (what Python's
+# isoformat() writes for UTC); a Func template (audit/export.py) and verify's COPY.
+PG_CANONICAL_TS = (
+    "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+)
+
+# json.dumps with these arguments builds a new encoder on every call; one kept encoder
+# writes the same bytes.
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _payload(fields: Mapping[str, object]) -> dict[str, object]:
+    return {
         name: value
         for name in HASHED_FIELDS
         if (value := fields.get(name)) or name not in OPTIONAL_HASHED_FIELDS
     }
+
+
+def canonical(fields: Mapping[str, object]) -> bytes:
+    """A byte string that is the same for equal events on every database."""
+    payload = _payload(fields)
     ts = payload["ts"]
     if not isinstance(ts, dt.datetime):
         raise TypeError("an audit event's ts must be a datetime")
     payload["ts"] = canonical_ts(ts)
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODE(payload).encode()
 
 
 def event_hash(fields: Mapping[str, object]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def event_hash_of_text_ts(fields: Mapping[str, object]) -> str:
+    """event_hash() of an event whose `ts` is already canonical_ts() text (verify_audit
+    reads it so, rendered by PostgreSQL, without building a datetime per event)."""
+    if not isinstance(fields.get("ts"), str):
+        raise TypeError("ts must be canonical text here")
+    return hashlib.sha256(_ENCODE(_payload(fields)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -91,6 +114,7 @@ def verify_events(
     *,
     start_is_valid: Callable[[str], bool],
     observe: Callable[[Mapping[str, Any]], str] | None = None,
+    hasher: Callable[[Mapping[str, Any]], str] = event_hash,
 ) -> Verification:
     """Walk `events` (dicts with id, HASHED_FIELDS and hash, in id order).
 
@@ -109,7 +133,7 @@ def verify_events(
                 return Verification(count, event["id"], "the first event links to no known anchor")
         elif event["prev_hash"] != expected_prev:
             return Verification(count, event["id"], "prev_hash does not match the previous event")
-        if event_hash(event) != event["hash"]:
+        if hasher(event) != event["hash"]:
             return Verification(count, event["id"], "the stored hash does not match the contents")
         if observe is not None and (reason := observe(event)):
             return Verification(count, event["id"], reason)

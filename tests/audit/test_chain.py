@@ -162,3 +162,18 @@ def test_verify_audit_prints_progress_on_stderr_during_a_long_walk(
     assert "... 2 events verified (event id" in err
     assert "... 4 events verified (event id" in err
     assert "OK: 5 events verified." in out
+
+
+def test_awkward_values_verify_as_they_were_hashed(write_events) -> None:
+    """verify_audit reads PostgreSQL's text of each value (COPY): an IPv6 address, a mapped
+    IPv4 one, quotes, tabs, newlines and non-ASCII in the detail must hash as written."""
+    for address in ("2001:db8::1", "::ffff:10.1.2.3", "10.0.0.7"):
+        context = AuditContext(actor="tab\tnew\nline", source_ip=address, actor_id=None)
+        write_events(
+            1,
+            context=context,
+            detail={"naam": "Zoë \"x\" \\ \t\n€", "nested": {"b": [1, None, True]}},
+        )
+    code, out, err = verify()
+    assert (code, err) == (0, "")
+    assert "OK: 3 events verified." in out
