@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from bench import seed
-from bench.report import Row
+from bench.report import Row, render
 
 LIST_PATH = "/intakes/"
 FLOOR_PATH = "/bench/floor/"
@@ -223,6 +223,8 @@ def audit_scale(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
                 notes={"rows_per_s": result["export_rps"]},
             ),
         ]
+        # Each size's rows as soon as they are measured: the 10M size takes long.
+        print(render(rows[-6:]), file=sys.stderr, flush=True)
     return rows
 
 
