@@ -172,7 +172,7 @@ def test_awkward_values_verify_as_they_were_hashed(write_events) -> None:
         write_events(
             1,
             context=context,
-            detail={"naam": "Zoë \"x\" \\ \t\n€", "nested": {"b": [1, None, True]}},
+            detail={"naam": 'Zoë "x" \\ \t\n€', "nested": {"b": [1, None, True]}},
         )
     code, out, err = verify()
     assert (code, err) == (0, "")
