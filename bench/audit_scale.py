@@ -89,19 +89,30 @@ def p95(values: list[float]) -> float:
 
 
 def prune_oldest_month_seconds() -> tuple[float, int, list[str]]:
-    """prune_before() the start of the second month: the oldest whole month goes."""
+    """prune_before() the end of the oldest event's month: that whole month goes."""
+    from audit.models import AuditEvent
     from audit.partitions import monthly_partitions
     from audit.prune import prune_before
 
-    oldest = monthly_partitions()[0]
+    # The month of the oldest event (earlier, empty partitions exist: the audit stage makes
+    # five years of them).
+    first_ts = AuditEvent.objects.order_by("id").values_list("ts", flat=True).first()
+    assert first_ts is not None
+    oldest = next(p for p in monthly_partitions() if p.start <= first_ts < p.end)
     settings.AUDIT_RETENTION_DAYS = 1  # the bench's log is at most a year old
     start = time.perf_counter()
     result = prune_before(oldest.end)
+    if not result.removed:
+        raise SystemExit("bench: the prune removed nothing")
     return time.perf_counter() - start, result.removed, result.dropped_partitions
 
 
 def measure(size: int) -> dict[str, Any]:
+    from audit.partitions import ensure_ahead
+
     empty_log()
+    # The same partitions at every size: five years of months, as the audit stage makes.
+    ensure_ahead(now=dt.datetime.now(dt.UTC) - dt.timedelta(days=5 * 365), months=62)
     started = time.perf_counter()
     seed.audit_events(size, seed=size, days=MONTHS * 30.4, checkpoints=True)
     settle()
