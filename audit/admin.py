@@ -9,13 +9,20 @@ whether a search was made, and the resident reference when the search was one.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from audit.context import AuditContext
 from audit.events import record
@@ -109,14 +116,88 @@ class AuditedAdminMixin(RightBeforeObjectMixin):
         )
 
 
+class PeriodFilter(admin.SimpleListFilter):
+    """The period shown: the last 7 days unless the page asks otherwise, so the list opens on
+    a few partitions' worth, not on millions of rows. A search (an exact, indexed resident
+    reference) or a date filter of its own looks at all time."""
+
+    title = _("periode")
+    parameter_name = "periode"
+    DAYS = {"7d": 7, "30d": 30, "365d": 365}
+
+    def __init__(self, request: HttpRequest, params: dict[str, list[str]], *args: Any) -> None:
+        self._asked_otherwise = bool(request.GET.get("q")) or any(
+            key.startswith("ts__") for key in request.GET
+        )
+        super().__init__(request, params, *args)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, StrOrPromise]]:
+        return [
+            ("7d", _("laatste 7 dagen")),
+            ("30d", _("laatste 30 dagen")),
+            ("365d", _("laatste jaar")),
+            ("alles", _("alles")),
+        ]
+
+    def value(self) -> str:
+        return super().value() or ("alles" if self._asked_otherwise else "7d")
+
+    def choices(self, changelist: Any) -> Any:
+        # No "Alle" entry of Django's own: "alles" is one of the lookups, 7 days the default.
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        days = self.DAYS.get(self.value())
+        if days is None:
+            return queryset
+        return queryset.filter(ts__gte=timezone.now() - dt.timedelta(days=days))
+
+
+class EstimatedCountPaginator(Paginator[AuditEvent]):
+    """Counts exactly up to ESTIMATE_ABOVE rows; past that, PostgreSQL's planner estimate
+    (EXPLAIN) instead of a COUNT(*) over millions of rows. The last page numbers may then be
+    a little off; the rows on each page are exact."""
+
+    ESTIMATE_ABOVE = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        queryset = self.object_list
+        if connection.vendor != "postgresql" or not isinstance(queryset, QuerySet):
+            return super().count
+        try:
+            sql, params = queryset.query.sql_with_params()
+        except EmptyResultSet:  # queryset.none(): a search that cannot match
+            return 0
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        if isinstance(plan, str):
+            plan = json.loads(plan)
+        estimate = int(plan[0]["Plan"]["Plan Rows"])
+        if estimate > self.ESTIMATE_ABOVE:
+            return estimate
+        # Few rows: a bounded exact count (at most ESTIMATE_ABOVE + 1 rows are read).
+        return queryset[: self.ESTIMATE_ABOVE + 1].count()
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin[AuditEvent]):
     list_display = ("ts", "action", "outcome", "actor", "actor_role", "object_type", "object_id")
-    list_filter = ("action", "outcome", ("ts", admin.DateFieldListFilter))
+    list_filter = (PeriodFilter, "action", "outcome", ("ts", admin.DateFieldListFilter))
+    # Newest first: what a reader looks for, and the id index read backwards.
+    ordering = ("-id",)
     search_fields = ("resident_ref",)
     search_help_text = _("Zoek op inwonerreferentie (UUID, exact).")
     show_full_result_count = False  # a second COUNT(*) over millions of rows buys nothing
-    list_per_page = 100
+    paginator = EstimatedCountPaginator
+    # Rendering the rows is most of the page (make bench: 30 ms of SQL, the rest template).
+    list_per_page = 50
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
 
     def get_search_results(

@@ -35,7 +35,16 @@ HASHED_FIELDS = (
     "request_id",
     "detail",
     "prev_hash",
+    # Added later (NEN 7513 / Logboek Dataverwerkingen): hashed only when not empty, so
+    # an event written before they existed hashes to what it always did.
+    "event_type",
+    "event_action_code",
+    "data_life_cycle",
+    "sensitivity",
+    "processing_activity",
+    "source_system",
 )
+OPTIONAL_HASHED_FIELDS = frozenset(HASHED_FIELDS[HASHED_FIELDS.index("event_type") :])
 
 
 def canonical_ts(value: dt.datetime) -> str:
@@ -45,18 +54,45 @@ def canonical_ts(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
+# canonical_ts() in SQL: UTC, six digits of microseconds, "+00:00" (what Python's
+# isoformat() writes for UTC); a Func template (audit/export.py) and verify's COPY.
+PG_CANONICAL_TS = (
+    "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
+)
+
+# json.dumps with these arguments builds a new encoder on every call; one kept encoder
+# writes the same bytes.
+_ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def _payload(fields: Mapping[str, object]) -> dict[str, object]:
+    return {
+        name: value
+        for name in HASHED_FIELDS
+        if (value := fields.get(name)) or name not in OPTIONAL_HASHED_FIELDS
+    }
+
+
 def canonical(fields: Mapping[str, object]) -> bytes:
     """A byte string that is the same for equal events on every database."""
-    payload = {name: fields.get(name) for name in HASHED_FIELDS}
+    payload = _payload(fields)
     ts = payload["ts"]
     if not isinstance(ts, dt.datetime):
         raise TypeError("an audit event's ts must be a datetime")
     payload["ts"] = canonical_ts(ts)
-    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODE(payload).encode()
 
 
 def event_hash(fields: Mapping[str, object]) -> str:
     return hashlib.sha256(canonical(fields)).hexdigest()
+
+
+def event_hash_of_text_ts(fields: Mapping[str, object]) -> str:
+    """event_hash() of an event whose `ts` is already canonical_ts() text (verify_audit
+    reads it so, rendered by PostgreSQL, without building a datetime per event)."""
+    if not isinstance(fields.get("ts"), str):
+        raise TypeError("ts must be canonical text here")
+    return hashlib.sha256(_ENCODE(_payload(fields)).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,12 +113,16 @@ def verify_events(
     events: Iterable[Mapping[str, Any]],
     *,
     start_is_valid: Callable[[str], bool],
+    observe: Callable[[Mapping[str, Any]], str] | None = None,
+    hasher: Callable[[Mapping[str, Any]], str] = event_hash,
 ) -> Verification:
     """Walk `events` (dicts with id, HASHED_FIELDS and hash, in id order).
 
     `start_is_valid(prev_hash)` decides whether the first event's link is
-    acceptable (genesis, a prune anchor, or trusted with --since). Stops at the
-    first bad event: everything after it is unverifiable anyway.
+    acceptable (genesis, a prune anchor, or trusted with --since). `observe(event)` sees
+    each event after its own checks and may name a reason to stop there (a checkpoint
+    that does not match). Stops at the first bad event: everything after it is
+    unverifiable anyway.
     """
     expected_prev: str | None = None
     count = 0
@@ -93,8 +133,10 @@ def verify_events(
                 return Verification(count, event["id"], "the first event links to no known anchor")
         elif event["prev_hash"] != expected_prev:
             return Verification(count, event["id"], "prev_hash does not match the previous event")
-        if event_hash(event) != event["hash"]:
+        if hasher(event) != event["hash"]:
             return Verification(count, event["id"], "the stored hash does not match the contents")
+        if observe is not None and (reason := observe(event)):
+            return Verification(count, event["id"], reason)
         expected_prev = head = event["hash"]
         count += 1
     return Verification(count, head_hash=head)

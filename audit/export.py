@@ -23,7 +23,7 @@ from django.db.models import Func, QuerySet, TextField
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
-from audit.chain import canonical_ts
+from audit.chain import PG_CANONICAL_TS, canonical_ts
 from audit.context import AuditContext
 from audit.events import record
 from audit.models import Action, AuditEvent
@@ -45,6 +45,12 @@ COLUMNS = (
     "detail",
     "prev_hash",
     "hash",
+    "event_type",
+    "event_action_code",
+    "data_life_cycle",
+    "sensitivity",
+    "processing_activity",
+    "source_system",
 )
 FORMATS = ("csv", "jsonl")
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson; charset=utf-8"}
@@ -260,11 +266,8 @@ def _as_text_row(row: tuple[Any, ...]) -> tuple[str, ...]:
     return tuple(values)
 
 
-# canonical_ts() in SQL: UTC, six digits of microseconds, "+00:00" (what Python's
-# isoformat() writes for UTC). tests/audit check both give the same file.
-_PG_CANONICAL_TS = (
-    "to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"+00:00\"')"
-)
+# canonical_ts() in SQL (audit/chain.py); tests/audit check both give the same file.
+_PG_CANONICAL_TS = PG_CANONICAL_TS
 
 
 def _csv_blocks_postgresql(events: QuerySet[AuditEvent]) -> Iterator[bytes]:

@@ -50,12 +50,54 @@ class Action(models.TextChoices):
     ROLE_REJECTED = "role_rejected", _("rol afgewezen")
     ROLE_REVOKED = "role_revoked", _("rol ingetrokken")
     ROTATE_KEYS = "rotate_keys", _("sleutels roteren")
+    CHECKPOINT = "checkpoint", _("controlepunt auditlog")
 
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("gelukt")
     DENIED = "denied", _("geweigerd")
     ERROR = "error", _("fout")
+
+
+# NEN 7513 (and the Logius NEN 7513 extension of Logboek Dataverwerkingen) names what an
+# event is with coded fields. Each is derived from the action (audit/nen7513.py) or from
+# the policy (the processing activity and its sensitivity), never typed in by anyone.
+class EventType(models.TextChoices):
+    """NEN 7513 EventTypeCode: the kind of event."""
+
+    AUTHENTICATION = "authentication", _("aanmelding")
+    ACCESS = "access", _("inzage")
+    CHANGE = "change", _("mutatie")
+    DESTRUCTION = "destruction", _("vernietiging")
+    ADMINISTRATION = "administration", _("beheer")
+    SECURITY = "security", _("beveiliging")
+
+
+class EventActionCode(models.TextChoices):
+    """NEN 7513 EventActionCode (as in DICOM/IHE ATNA): create, read, update, delete, execute."""
+
+    CREATE = "C", _("aanmaken")
+    READ = "R", _("lezen")
+    UPDATE = "U", _("wijzigen")
+    DELETE = "D", _("verwijderen")
+    EXECUTE = "E", _("uitvoeren")
+
+
+class DataLifeCycle(models.TextChoices):
+    """NEN 7513 ParticipantObjectDataLifeCycle: the step in the data's life (ATNA codes)."""
+
+    ORIGINATION = "origination", _("vastleggen")
+    AMENDMENT = "amendment", _("wijzigen")
+    ACCESS = "access", _("raadplegen")
+    EXPORT = "export", _("exporteren")
+    DESTRUCTION = "permanent_erasure", _("definitief vernietigen")
+
+
+class Sensitivity(models.TextChoices):
+    """NEN 7513 ParticipantObjectSensitivity, from the processing activity in the policy."""
+
+    NORMAL = "normal", _("persoonsgegevens")
+    SPECIAL = "special", _("bijzondere persoonsgegevens (AVG art. 9/10)")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -92,13 +134,38 @@ class AuditEvent(models.Model):
     )
     purpose = models.CharField(_("doel (wettelijk kader)"), max_length=40, blank=True)
     outcome = models.CharField(
-        _("resultaat"), max_length=10, choices=Outcome.choices, default=Outcome.SUCCESS
+        _("resultaat"),
+        max_length=10,
+        choices=Outcome.choices,
+        default=Outcome.SUCCESS,
+        db_index=True,  # the admin filters on it (a denial among millions of successes)
     )
     source_ip = models.GenericIPAddressField(_("herkomst"), null=True, blank=True)
     request_id = models.CharField(_("request-id"), max_length=64, blank=True)
     detail = models.JSONField(_("details"), default=dict, blank=True)
     prev_hash = models.CharField(_("vorige hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)
+    # NEN 7513 / Logboek Dataverwerkingen (empty on events written before they existed).
+    event_type = models.CharField(
+        _("gebeurtenistype"), max_length=20, choices=EventType.choices, blank=True, default=""
+    )
+    event_action_code = models.CharField(
+        _("actiecode"), max_length=1, choices=EventActionCode.choices, blank=True, default=""
+    )
+    data_life_cycle = models.CharField(
+        _("levenscyclusstap"),
+        max_length=20,
+        choices=DataLifeCycle.choices,
+        blank=True,
+        default="",
+    )
+    sensitivity = models.CharField(
+        _("gevoeligheid"), max_length=10, choices=Sensitivity.choices, blank=True, default=""
+    )
+    processing_activity = models.CharField(
+        _("verwerkingsactiviteit"), max_length=40, blank=True, default=""
+    )
+    source_system = models.CharField(_("bronsysteem"), max_length=100, blank=True, default="")
 
     objects = AuditEventQuerySet.as_manager()
 

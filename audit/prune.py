@@ -10,7 +10,8 @@ and walks every link from there on.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -20,6 +21,7 @@ from audit.chain import canonical_ts
 from audit.context import AuditContext
 from audit.events import CHAIN_LOCK_KEY, record
 from audit.models import Action, AuditEvent
+from audit.partitions import drop_whole_months, ensure_ahead
 
 
 class PruneRefusedError(Exception):
@@ -30,6 +32,7 @@ class PruneRefusedError(Exception):
 class PruneResult:
     removed: int
     event: AuditEvent | None
+    dropped_partitions: list[str] = field(default_factory=list)
 
 
 def earliest_allowed_cutoff(now: dt.datetime | None = None) -> dt.datetime:
@@ -65,7 +68,10 @@ def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> 
         first_removed = doomed.values("id", "ts").first()
         if first_removed is None:  # the last removed event is there, so the first is too
             raise PruneRefusedError("the events to remove changed while pruning")
-        count = doomed.count()
+        before = _newest_prune_detail(last_removed["id"])
+        offset = removed_total(before)
+        # Counted on from the newest checkpoint: constant time, however large the range.
+        count = chain_size(through_id=last_removed["id"]) - offset
         event = record(
             Action.PRUNE,
             AuditContext.system(actor),
@@ -77,8 +83,16 @@ def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> 
                 "oldest_removed_ts": canonical_ts(first_removed["ts"]),
                 "newest_removed_ts": canonical_ts(last_removed["ts"]),
                 "continues_from": last_removed["hash"],
+                "removed_total": offset + count,
+                "checkpoints": [
+                    *before.get("checkpoints", []),
+                    *_checkpoints_through(last_removed["id"]),
+                ],
             },
         )
+        # Whole months go at once (PostgreSQL: detach and drop, whatever their size); the
+        # rest of the range (a month it ends in, the default partition) row by row.
+        dropped = drop_whole_months(last_removed_id=last_removed["id"], before=cutoff)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute("SET LOCAL zrm.audit_prune = 'on'")
@@ -86,15 +100,69 @@ def prune_before(cutoff: dt.datetime, *, actor: str = "command:prune_audit") -> 
                 f"DELETE FROM {connection.ops.quote_name(table)} WHERE id <= %s",  # noqa: S608
                 [last_removed["id"]],
             )
-            deleted = cursor.rowcount
             if connection.vendor == "postgresql":
                 # Inside an outer transaction SET LOCAL would outlive this function.
                 cursor.execute("SET LOCAL zrm.audit_prune = 'off'")
-        if deleted != count:
-            raise PruneRefusedError("the number of removed events changed while pruning")
-    return PruneResult(deleted, event)
+        if AuditEvent.objects.filter(id__lte=last_removed["id"]).exists():
+            raise PruneRefusedError("events of the removed range are still there")
+        ensure_ahead()
+    return PruneResult(count, event, dropped)
+
+
+def removed_total(prune_detail: dict[str, Any]) -> int:
+    """Events removed by this prune and every prune before it (older prune events, written
+    before checkpoints existed, count only their own)."""
+    return int(prune_detail.get("removed_total", prune_detail.get("removed_count", 0)))
+
+
+def _newest_prune_detail(through_id: int | None = None) -> dict[str, Any]:
+    prunes = AuditEvent.objects.filter(action=Action.PRUNE)
+    if through_id is not None:
+        prunes = prunes.filter(id__lte=through_id)
+    detail = prunes.order_by("-id").values_list("detail", flat=True).first()
+    return detail or {}
+
+
+def chain_size(*, through_id: int) -> int:
+    """The tree size at event `through_id`: the events up to it, removed ones included.
+
+    Counted on from the newest checkpoint event before it (which records its own size),
+    so the count covers at most the events since then, however large the log; without
+    one, from the newest prune (every prune removes from the start, so it holds the
+    number removed before the first event that is left)."""
+    base = (
+        AuditEvent.objects.filter(action__in=[Action.CHECKPOINT, Action.PRUNE], id__lte=through_id)
+        .order_by("-id")
+        .values("id", "action", "detail")
+        .first()
+    )
+    events = AuditEvent.objects.filter(id__lte=through_id)
+    if base is not None and base["action"] == Action.CHECKPOINT and "size" in base["detail"]:
+        return int(base["detail"]["size"]) + events.filter(id__gt=base["id"]).count()
+    offset = removed_total(base["detail"]) if base is not None else 0
+    return offset + events.count()
+
+
+def _checkpoints_through(last_id: int) -> list[list[object]]:
+    """[id, tree size, hash] of each checkpoint event up to `last_id` (each records its size)."""
+    checkpoints = AuditEvent.objects.filter(action=Action.CHECKPOINT, id__lte=last_id)
+    return [
+        [pk, detail["size"], digest]
+        for pk, detail, digest in checkpoints.order_by("id").values_list("id", "detail", "hash")
+    ]
 
 
 def is_anchor(prev_hash: str) -> bool:
     """Does a PRUNE event still in the chain record `prev_hash` as its continuation point?"""
-    return AuditEvent.objects.filter(action=Action.PRUNE, detail__continues_from=prev_hash).exists()
+    return anchor_detail(prev_hash) is not None
+
+
+def anchor_detail(prev_hash: str) -> dict[str, Any] | None:
+    """The detail of the PRUNE event that records `prev_hash` as its continuation point."""
+    detail: dict[str, Any] | None = (
+        AuditEvent.objects.filter(action=Action.PRUNE, detail__continues_from=prev_hash)
+        .order_by("-id")
+        .values_list("detail", flat=True)
+        .first()
+    )
+    return detail

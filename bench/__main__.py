@@ -36,7 +36,14 @@ def main() -> int:
     parser.add_argument("--crypto-size", type=int, default=1000, help="intakes, crypto stage")
     parser.add_argument("--rotate-size", type=int, default=1_000_000, help="data keys rotated")
     parser.add_argument(
-        "--only", default="", help="comma list: pages,finalise,audit,export,sweep,crypto"
+        "--audit-sizes",
+        default="1000000,10000000",
+        help="events for the audit_scale stage (each seeded afresh over 12 months)",
+    )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma list: pages,finalise,audit,export,sweep,audit_scale,crypto",
     )
     args = parser.parse_args()
     only = set(filter(None, args.only.split(",")))

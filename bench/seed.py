@@ -249,10 +249,16 @@ def intakes(
     return intake_ids
 
 
-def audit_events(count: int, *, seed: int = 1) -> int:
+def audit_events(
+    count: int, *, seed: int = 1, days: float = 30.0, checkpoints: bool = False
+) -> int:
     """Append `count` realistic events to the chain with COPY, each with a valid hash
-    linking to the one before (so verify_audit would accept them); return the last id."""
+    linking to the one before (so verify_audit would accept them), spread evenly over the
+    last `days` days (every month's partition made first); return the last id."""
     from audit.chain import GENESIS_HASH, HASHED_FIELDS, event_hash
+    from audit.models import Action
+    from audit.nen7513 import classify
+    from audit.partitions import ensure_ahead
 
     rng = random.Random(seed)
     with connection.cursor() as cursor:
@@ -260,18 +266,21 @@ def audit_events(count: int, *, seed: int = 1) -> int:
         head = cursor.fetchone()
     first_id = (head[0] + 1) if head else 1
     prev = head[1] if head else GENESIS_HASH
-    start = datetime.now(UTC) - timedelta(days=30)
+    start = datetime.now(UTC) - timedelta(days=days)
+    step_us = max(1, int(days * 86_400e6 / max(count, 1)))
+    ensure_ahead(now=start, months=int(days // 28) + 3)
+    next_checkpoint = start + timedelta(hours=1)
     actions = ("read", "search", "update", "finalise", "discard", "create")
     # The hashed fields in their fixed order, framed by the row id and the event's own hash.
     columns = ("id", *HASHED_FIELDS, "hash")
 
     def rows() -> Iterator[tuple[object, ...]]:
-        nonlocal prev
+        nonlocal prev, next_checkpoint
         for n in range(count):
             actor = rng.randrange(CASEWORKERS)
             action = actions[n % len(actions)]
             fields = {
-                "ts": start + timedelta(microseconds=n * 2_000_003),
+                "ts": start + timedelta(microseconds=n * step_us),
                 "actor_id": actor + 1,
                 "actor": f"bench_cw_{actor:03d}",
                 "actor_role": "consulent",
@@ -289,13 +298,46 @@ def audit_events(count: int, *, seed: int = 1) -> int:
                 else {"results": n % 50},
                 "prev_hash": prev,
             }
+            if checkpoints and fields["ts"] >= next_checkpoint:  # type: ignore[operator]
+                # An hourly checkpoint event, as checkpoint_audit writes it (its tree size).
+                next_checkpoint += timedelta(hours=1)
+                fields.update(
+                    action="checkpoint",
+                    object_type="",
+                    object_id="",
+                    resident_ref="",
+                    purpose="",
+                    detail={"origin": "bench", "key_hash": "00000000", "size": first_id + n},
+                )
+                action = "checkpoint"
+            # The NEN 7513 columns as the write path derives them.
+            fields.update(
+                classify(
+                    Action(action),
+                    purpose=str(fields["purpose"]),
+                    resident_ref=str(fields["resident_ref"]),
+                    detail=fields["detail"],  # type: ignore[arg-type]
+                )
+            )
             fields["hash"] = prev = event_hash(fields)
             yield tuple(
-                json.dumps(fields[c]) if c == "detail" else fields.get(c, first_id + n)
+                first_id + n if c == "id" else json.dumps(fields[c]) if c == "detail" else fields[c]
                 for c in columns
             )
 
-    _copy("audit_auditevent", columns, rows())
+    with connection.cursor() as cursor:
+        # The head trigger keeps every row of its statement in a transition table (gigabytes
+        # for a 10M COPY); the seed sets the head itself, once.
+        cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER audit_head_moves")
+    try:
+        _copy("audit_auditevent", columns, rows())
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER audit_head_moves")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_chainhead SET id = %s, hash = %s", [first_id + count - 1, prev]
+        )
     _reset_sequence("audit_auditevent")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE audit_auditevent")

@@ -3,9 +3,10 @@
 import argparse
 import statistics
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from bench import seed
-from bench.report import Row
+from bench.report import Row, render
 
 LIST_PATH = "/intakes/"
 FLOOR_PATH = "/bench/floor/"
@@ -117,8 +118,12 @@ def pages(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
 
 
 def audit(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
+    from audit.partitions import ensure_ahead
     from bench.audit_write import concurrent_events_per_second, per_event_costs
 
+    # A table as it is five years on: 64 monthly partitions (the write path must not pay
+    # for them; see audit migration 0008).
+    ensure_ahead(now=datetime.now(UTC) - timedelta(days=5 * 365), months=62)
     cast = seed.caseworkers()
     ids = seed.intakes(cast, 500, seed=7)
     runs = [per_event_costs(ids) for _ in range(args.repeat)]
@@ -142,6 +147,85 @@ def audit(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
         Row("audit write: django-auditlog LogEntry", "500 changes", "cost per event", "µs", theirs),
         Row("audit write: 4 concurrent writers", "2,000 events", "throughput", "events/s", eps),
     ]
+
+
+def audit_scale(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
+    """Issue 16's rows: verify_audit, the admin, prune and export at --audit-sizes events."""
+    import sys
+
+    from bench import audit_scale as scale
+
+    rows: list[Row] = []
+    base: dict[str, float] = {}
+    for size in (int(s) for s in args.audit_sizes.split(",")):
+        print(f"   {scale.when()} {size:,} events", file=sys.stderr, flush=True)
+        result = scale.measure(size)  # once per size: seeding 10M events takes long
+        label = f"{size:,} events"
+        verify_ratio = result["verify_eps"] / result["loop_eps"]
+        admin_p95 = scale.p95(result["admin_ms"])
+        base.setdefault("prune_s", result["prune_s"])
+        base.setdefault("rss", result["export_rss_mb"])
+        prune_ratio = result["prune_s"] / base["prune_s"]
+        rss_ratio = result["export_rss_mb"] / base["rss"]
+        first = args.audit_sizes.split(",")[0]
+        rows += [
+            Row(
+                "audit at scale: verify_audit (whole chain)",
+                label,
+                "throughput",
+                "events/s",
+                [result["verify_eps"]],
+                ratio=verify_ratio,
+                ratio_of="event_hash() loop",
+                target=">=0.5x the loop",
+                met=verify_ratio >= 0.5,
+                notes={"seed_s": result["seed_s"]},
+            ),
+            Row(
+                "audit at scale: event_hash() in a tight loop",
+                label,
+                "throughput",
+                "events/s",
+                [result["loop_eps"]],
+            ),
+            Row(
+                "audit at scale: admin changelist (7 days, page 1)",
+                label,
+                "p95 latency",
+                "ms",
+                [admin_p95],
+                target="<300 ms at 10M",
+                met=admin_p95 < 300,
+                notes={"median_ms": statistics.median(result["admin_ms"])},
+            ),
+            Row(
+                "audit at scale: prune_audit, oldest month",
+                label,
+                "time",
+                "s",
+                [result["prune_s"]],
+                ratio=prune_ratio,
+                ratio_of=f"time at {int(first):,}",
+                target="constant",
+                met=prune_ratio <= 1.5,
+                notes={"removed": result["pruned"], "dropped": result["dropped"]},
+            ),
+            Row(
+                "audit at scale: export_audit --format csv",
+                label,
+                "peak RSS",
+                "MB",
+                [result["export_rss_mb"]],
+                ratio=rss_ratio,
+                ratio_of=f"RSS at {int(first):,}",
+                target="flat",
+                met=rss_ratio <= 1.25,
+                notes={"rows_per_s": result["export_rps"]},
+            ),
+        ]
+        # Each size's rows as soon as they are measured: the 10M size takes long.
+        print(render(rows[-6:]), file=sys.stderr, flush=True)
+    return rows
 
 
 def finalise(args: argparse.Namespace, sizes: list[int]) -> list[Row]:
@@ -371,6 +455,7 @@ STAGES: dict[str, Callable[[argparse.Namespace, list[int]], list[Row]]] = {
     "audit": audit,
     "export": export,
     "sweep": sweep,
+    "audit_scale": audit_scale,
     # Last: it recreates the benchmark database.
     "crypto": crypto,
 }

@@ -300,7 +300,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Audit log: events older than this may be removed with `manage.py prune_audit`.
 # Audit events carry the actor's role; the accounts app knows roles (audit/context.py).
 AUDIT_ROLE_RESOLVER = "accounts.roles.role_of"
+# Audit events that process resident data name their processing activity; the policy
+# knows them (audit/nen7513.py).
+AUDIT_PROCESSING_ACTIVITY_RESOLVER = "minimisation.register.processing_activity"
 AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 5 * 365, minimum=1)
+# The installation's name: the origin (and key name) of signed audit checkpoints, and the
+# source system of every audit event. No spaces or '+'; a host name and path is usual.
+AUDIT_INSTALLATION_NAME = env_str("AUDIT_INSTALLATION_NAME", "zrm-intake.localhost/audit")
+# The Ed25519 private key (PEM) that signs checkpoints: outside the database, mode 600.
+AUDIT_CHECKPOINT_KEY = env_str("AUDIT_CHECKPOINT_KEY", "")
 # Anonymous requests under these paths are logged as access denied (they hold resident data).
 AUDIT_RESIDENT_URL_PREFIXES = ("/intakes/", "/inwoners/", "/privacy/inwoners/")
 

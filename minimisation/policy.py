@@ -135,16 +135,21 @@ class RuleSet:
     purpose: str
     retention: Term
     rules: tuple[Rule, ...]
+    # The processing activity's id in the register (GDPR art. 30): stable, named in
+    # every audit event that processes resident data under this framework.
+    activity_id: str
 
 
 @dataclass(frozen=True)
 class RuleGroup:
     """Rules that serve one purpose: a framework's, or one outside every framework.
-    The processing register has one block of rows per group."""
+    The processing register has one block of rows per group: one processing activity,
+    whose stable `activity_id` audit events name (Logboek Dataverwerkingen)."""
 
     label: str
     purpose: str
     rules: tuple[Rule, ...]
+    activity_id: str
 
 
 # The purposes of the rules outside the frameworks, as the register names them.
@@ -158,6 +163,12 @@ SWEEP_LABEL = "Alle kaders, vernietiging"
 SWEEP_PURPOSE = "Vernietiging door de dagelijkse opschoning zodra de termijn verstreken is."
 REQUEST_LABEL = "Verzoek van de inwoner"
 REQUEST_PURPOSE = "Wissen op verzoek van de inwoner (AVG art. 17)."
+# The processing activities' ids of those groups. Never renumber: audit events name them.
+REFUSED_ACTIVITY = "VA-GEEN-HULPVRAAG"
+DECIDING_ACTIVITY = "VA-AFRONDEN"
+DRAFT_ACTIVITY = "VA-CONCEPT"
+SWEEP_ACTIVITY = "VA-VERNIETIGING"
+REQUEST_ACTIVITY = "VA-VERZOEK"
 
 
 @dataclass(frozen=True)
@@ -193,16 +204,22 @@ class Policy:
     def groups(self) -> tuple[RuleGroup, ...]:
         """Every rule of the policy exactly once, grouped by purpose."""
         return (
-            *(RuleGroup(rs.label, rs.purpose, rs.rules) for rs in self.rule_sets),
-            RuleGroup(REFUSED_LABEL, REFUSED_PURPOSE, self.refused_application),
+            *(RuleGroup(rs.label, rs.purpose, rs.rules, rs.activity_id) for rs in self.rule_sets),
+            RuleGroup(REFUSED_LABEL, REFUSED_PURPOSE, self.refused_application, REFUSED_ACTIVITY),
             RuleGroup(
                 DECIDING_LABEL,
                 DECIDING_PURPOSE,
                 (self.not_discussed, self.default_deny, self.shared),
+                DECIDING_ACTIVITY,
             ),
-            RuleGroup(DRAFT_LABEL, DRAFT_PURPOSE, (self.draft, self.draft_expired)),
-            RuleGroup(SWEEP_LABEL, SWEEP_PURPOSE, (self.retention_passed, self.orphan_resident)),
-            RuleGroup(REQUEST_LABEL, REQUEST_PURPOSE, (self.erasure,)),
+            RuleGroup(DRAFT_LABEL, DRAFT_PURPOSE, (self.draft, self.draft_expired), DRAFT_ACTIVITY),
+            RuleGroup(
+                SWEEP_LABEL,
+                SWEEP_PURPOSE,
+                (self.retention_passed, self.orphan_resident),
+                SWEEP_ACTIVITY,
+            ),
+            RuleGroup(REQUEST_LABEL, REQUEST_PURPOSE, (self.erasure,), REQUEST_ACTIVITY),
         )
 
     def all_rules(self) -> tuple[Rule, ...]:
@@ -366,6 +383,7 @@ def _common(prefix: str, law: str, term: Term) -> tuple[Rule, ...]:
 
 WMO = RuleSet(
     framework="wmo",
+    activity_id="VA-WMO",
     label="Wmo 2015",
     purpose="Onderzoek naar en verstrekking van een maatwerkvoorziening (Wmo 2015, art. 2.3.2).",
     retention=WMO_TERM,
@@ -400,6 +418,7 @@ WMO = RuleSet(
 
 JEUGDWET = RuleSet(
     framework="jeugdwet",
+    activity_id="VA-JEUGDWET",
     label="Jeugdwet",
     purpose="Toeleiding naar en verlening van jeugdhulp (Jeugdwet, art. 2.3).",
     retention=JEUGD_TERM,
@@ -434,6 +453,7 @@ JEUGDWET = RuleSet(
 
 PARTICIPATIEWET = RuleSet(
     framework="participatiewet",
+    activity_id="VA-PARTICIPATIEWET",
     label="Participatiewet",
     purpose="Bijstand en ondersteuning bij arbeidsinschakeling (Participatiewet, art. 7).",
     retention=PW_TERM,
@@ -489,6 +509,7 @@ PARTICIPATIEWET = RuleSet(
 
 SCHULDHULP = RuleSet(
     framework="schuldhulp",
+    activity_id="VA-SCHULDHULP",
     label="Wet gemeentelijke schuldhulpverlening",
     purpose="Schuldhulpverlening en een plan van aanpak (Wgs, art. 4).",
     retention=WGS_TERM,
@@ -702,6 +723,10 @@ def validate(policy: Policy, fields: set[str] | None = None) -> None:
     if policy.draft.retention is None or not policy.draft.retention.is_positive:
         problems.append("de termijn voor concepten moet positief zijn")
     problems.extend(_slot_problems(policy))
+    activities = [group.activity_id for group in policy.groups()]
+    for activity in activities:
+        if not activity or activities.count(activity) > 1:
+            problems.append(f"verwerkingsactiviteit {activity!r} is leeg of komt twee keer voor")
     seen: set[str] = set()
     for rule in policy.all_rules():
         if rule.id in seen:

@@ -2,7 +2,11 @@
 
 One row per rule of the policy, in the policy's groups (Policy.groups): the frameworks'
 rules, the refused application's, and the rules outside every framework (shared field,
-draft, sweep, erasure). Nothing here names a rule or a purpose of its own.
+draft, sweep, erasure). Each group is one processing activity, whose stable id (in the
+policy) starts each of its rows; every audit event that processes resident data names it
+(`processing_activity()`, the audit log's AUDIT_PROCESSING_ACTIVITY_RESOLVER), so the
+privacy officer can answer "under which processing activity did this happen?". Nothing
+here names a rule, a purpose or an activity of its own.
 """
 
 from __future__ import annotations
@@ -10,9 +14,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import cache
+from typing import Any
 
-from minimisation.policy import CONDITION_LABELS, POLICY, Policy, Rule
+from audit.models import Sensitivity
+from minimisation.policy import (
+    ALL_DOMAINS,
+    CONDITION_LABELS,
+    DRAFT_ACTIVITY,
+    POLICY,
+    REQUEST_ACTIVITY,
+    Policy,
+    Rule,
+    RuleGroup,
+)
 
 CATEGORY_LABELS = {"health": "gezondheid (AVG art. 9)", "criminal": "strafrechtelijk (AVG art. 10)"}
 FIELD_LABELS = {
@@ -24,6 +41,7 @@ FIELD_LABELS = {
 
 @dataclass(frozen=True)
 class RegisterRow:
+    processing_activity: str
     framework: str
     purpose: str
     rule_id: str
@@ -63,8 +81,11 @@ def _instructions(policy: Policy, framework: str, rule: Rule) -> str:
     return " | ".join(texts)
 
 
-def _row(framework: str, purpose: str, rule: Rule, instructions: str = "") -> RegisterRow:
+def _row(
+    activity: str, framework: str, purpose: str, rule: Rule, instructions: str = ""
+) -> RegisterRow:
     return RegisterRow(
+        processing_activity=activity,
         framework=framework,
         purpose=purpose,
         rule_id=rule.id,
@@ -82,6 +103,7 @@ def register_rows(policy: Policy = POLICY) -> list[RegisterRow]:
     framework_of = {rs.label: rs.framework for rs in policy.rule_sets}
     return [
         _row(
+            group.activity_id,
             group.label,
             group.purpose,
             rule,
@@ -111,12 +133,13 @@ def render(fmt: str, policy: Policy = POLICY) -> str:
         lines = [
             f"# Verwerkingsregister ZRM-intake (beleidsversie {policy.version})",
             "",
-            "| kader | doel | regel | gegevens | domeinen | bewaren | grondslag | termijn "
-            "| bijzonder | instructie |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| activiteit | kader | doel | regel | gegevens | domeinen | bewaren | grondslag "
+            "| termijn | bijzonder | instructie |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for r in rows:
             cells = [
+                r.processing_activity,
                 r.framework,
                 r.purpose,
                 r.rule_id,
@@ -131,3 +154,42 @@ def render(fmt: str, policy: Policy = POLICY) -> str:
             lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
         return "\n".join(lines) + "\n"
     raise ValueError(fmt)
+
+
+def processing_activity(
+    action: str, purpose: str, detail: Mapping[str, Any]
+) -> tuple[str, Sensitivity]:
+    """The processing activity (and its data's sensitivity) of an audit event that
+    processes resident data: the activity of the rule it names (a destruction names its
+    rule), else a resident's own request (GDPR art. 15-17), else the framework's, else a
+    draft's (a resident's data before any framework applies)."""
+    by_rule, by_framework, sensitivity = _activities()
+    rule = detail.get("rule")
+    if isinstance(rule, str) and rule in by_rule:
+        activity = by_rule[rule]
+    elif detail.get("gdpr"):
+        activity = REQUEST_ACTIVITY
+    else:
+        activity = by_framework.get(purpose, DRAFT_ACTIVITY)
+    return activity, sensitivity[activity]
+
+
+@cache
+def _activities() -> tuple[dict[str, str], dict[str, str], dict[str, Sensitivity]]:
+    by_rule = {rule.id: group.activity_id for group in POLICY.groups() for rule in group.rules}
+    by_framework = {rs.framework: rs.activity_id for rs in POLICY.rule_sets}
+    sensitivity = {
+        group.activity_id: Sensitivity.SPECIAL if _special(group) else Sensitivity.NORMAL
+        for group in POLICY.groups()
+    }
+    return by_rule, by_framework, sensitivity
+
+
+def _special(group: RuleGroup) -> bool:
+    """Does the activity touch a domain whose data is of a special category (a rule on
+    domain fields of such a domain, or of every domain)?"""
+    return any(
+        any(name.startswith("domainassessment.") for name in rule.fields)
+        and (not rule.domains or any(ALL_DOMAINS[code] for code in rule.domains))
+        for rule in group.rules
+    )

@@ -87,3 +87,49 @@ def test_admin_pages_without_the_mixin_are_logged_too(admin_client_, demo_users)
 def test_the_admin_sign_in_page_is_not_an_admin_view(client: Client, db: None) -> None:
     client.get("/beheer/login/")
     assert not AuditEvent.objects.filter(action=Action.ADMIN_VIEW).exists()
+
+
+def test_the_admin_opens_on_the_last_seven_days_newest_first(admin_client_, write_events) -> None:
+    import datetime as dt
+
+    old = write_events(1, at=dt.datetime.now(dt.UTC) - dt.timedelta(days=10))
+    recent = write_events(2)
+    shown = [e.pk for e in admin_client_.get(CHANGELIST).context["cl"].result_list]
+    assert shown == sorted(shown, reverse=True)  # newest first
+    assert {recent[0].pk, recent[1].pk} <= set(shown)
+    assert old[0].pk not in shown
+    everything = admin_client_.get(CHANGELIST, {"periode": "alles"}).context["cl"].result_list
+    assert old[0].pk in [e.pk for e in everything]  # positive control: it is there
+    month = admin_client_.get(CHANGELIST, {"periode": "30d"}).context["cl"].result_list
+    assert old[0].pk in [e.pk for e in month]
+
+
+def test_a_search_or_a_date_filter_looks_beyond_the_last_seven_days(
+    admin_client_, write_events
+) -> None:
+    import datetime as dt
+
+    long_ago = dt.datetime(2020, 6, 1, 12, tzinfo=dt.UTC)
+    (old,) = write_events(1, at=long_ago, resident_ref=RESIDENT_REF)
+    found = admin_client_.get(CHANGELIST, {"q": RESIDENT_REF}).context["cl"].result_list
+    assert [e.pk for e in found] == [old.pk]
+
+
+def test_the_admin_counts_no_more_than_it_must(admin_client_, write_events, monkeypatch) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from audit.admin import EstimatedCountPaginator
+
+    write_events(3)
+    exact = AuditEvent.objects.count()  # the three and the sign-in
+    assert admin_client_.get(CHANGELIST).context["cl"].result_count == exact  # exact when few
+    if connection.vendor != "postgresql":
+        return
+    monkeypatch.setattr(EstimatedCountPaginator, "ESTIMATE_ABOVE", 1)
+    with CaptureQueriesContext(connection) as captured:
+        response = admin_client_.get(CHANGELIST)
+    assert response.status_code == 200
+    statements = [q["sql"] for q in captured]
+    assert any(s.startswith("EXPLAIN (FORMAT JSON)") for s in statements)
+    assert not any("COUNT(" in s.upper() and "audit_auditevent" in s for s in statements)

@@ -147,3 +147,33 @@ def test_an_object_is_named_by_type_and_id_also_after_it_was_destroyed(demo_user
     by_name = record(Action.DISCARD, context, object_type="intake", object_id=42)
     assert (by_object.object_type, by_object.object_id) == ("user", str(user.pk))
     assert (by_name.object_type, by_name.object_id) == ("intake", "42")
+
+
+def test_verify_audit_prints_progress_on_stderr_during_a_long_walk(
+    write_events, monkeypatch
+) -> None:
+    write_events(5)
+    code, _, err = verify()
+    assert (code, "events verified (event id" in err) == (0, False)  # a short walk: none
+    monkeypatch.setattr("audit.verify.PROGRESS_EVERY_SECONDS", 0.0)
+    monkeypatch.setattr("audit.verify._CLOCK_EVERY", 2)
+    code, out, err = verify()
+    assert code == 0
+    assert "... 2 events verified (event id" in err
+    assert "... 4 events verified (event id" in err
+    assert "OK: 5 events verified." in out
+
+
+def test_awkward_values_verify_as_they_were_hashed(write_events) -> None:
+    """verify_audit reads PostgreSQL's text of each value (COPY): an IPv6 address, a mapped
+    IPv4 one, quotes, tabs, newlines and non-ASCII in the detail must hash as written."""
+    for address in ("2001:db8::1", "::ffff:10.1.2.3", "10.0.0.7"):
+        context = AuditContext(actor="tab\tnew\nline", source_ip=address, actor_id=None)
+        write_events(
+            1,
+            context=context,
+            detail={"naam": 'Zoë "x" \\ \t\n€', "nested": {"b": [1, None, True]}},
+        )
+    code, out, err = verify()
+    assert (code, err) == (0, "")
+    assert "OK: 3 events verified." in out

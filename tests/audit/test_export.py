@@ -33,6 +33,12 @@ EXPECTED_COLUMNS = [
     "detail",
     "prev_hash",
     "hash",
+    "event_type",
+    "event_action_code",
+    "data_life_cycle",
+    "sensitivity",
+    "processing_activity",
+    "source_system",
 ]
 
 

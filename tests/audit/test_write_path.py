@@ -158,7 +158,7 @@ def test_append_in_a_transaction_is_the_lock_with_the_head_then_one_insert() -> 
         assert len(statements) == 2, statements
         lock, head = statements[0].split("; ")
         assert lock.startswith("SELECT pg_advisory_xact_lock(")
-        assert head.startswith('SELECT "hash" FROM "audit_auditevent"')
+        assert head.startswith("SELECT id, hash FROM audit_chainhead")
         assert statements[-1].startswith('INSERT INTO "audit_auditevent"')
         assert sum("INSERT" in s for s in statements) == 1
     assert AuditEvent.objects.count() == 4

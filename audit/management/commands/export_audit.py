@@ -1,13 +1,11 @@
 """Export the audit log as CSV or JSON Lines, streamed (stdout by default)."""
 
-import getpass
 import sys
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit.context import AuditContext
 from audit.export import (
     FORMATS,
     ExportFilterError,
@@ -17,6 +15,7 @@ from audit.export import (
     parse_date,
     record_export,
 )
+from audit.management.commands._actor import command_context
 
 
 class Command(BaseCommand):
@@ -26,7 +25,8 @@ class Command(BaseCommand):
     help = (
         "Export the audit log. Columns: ts, actor, actor_role, on_behalf_of, action, "
         "object_type, object_id, resident_ref, purpose, outcome, source_ip, request_id, "
-        "detail, prev_hash, hash. Dates are whole days, inclusive. Bad input exits 2."
+        "detail, prev_hash, hash, event_type, event_action_code, data_life_cycle, sensitivity, "
+        "processing_activity, source_system. Dates are whole days, inclusive. Bad input exits 2."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -52,9 +52,7 @@ class Command(BaseCommand):
         except ExportFilterError as exc:
             raise CommandError(f"--{exc.field or 'input'}: {exc}", returncode=2) from None
 
-        event = record_export(
-            flt, fmt, via="command", context=AuditContext.system(f"command:{_os_user()}")
-        )
+        event = record_export(flt, fmt, via="command", context=command_context())
         blocks = export_bytes(flt, fmt, through_id=event.pk)
         if options["output"]:
             with Path(options["output"]).open("wb") as out:
@@ -71,10 +69,3 @@ class Command(BaseCommand):
         target.flush()
         binary.writelines(blocks)
         binary.flush()
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()[:100]
-    except (KeyError, OSError):
-        return "unknown"

@@ -41,3 +41,5 @@ class Command(BaseCommand):
             f"-{result.event.detail['last_removed_id']}); prune event {result.event.pk} "
             f"continues from {result.event.detail['continues_from']}."
         )
+        if result.dropped_partitions:
+            self.stdout.write(f"Dropped whole months: {', '.join(result.dropped_partitions)}.")
