@@ -51,6 +51,13 @@ CLASSIFICATION: dict[Action, tuple[EventType, EventActionCode, DataLifeCycle | s
     Action.LOAD_DEFINITIONS: (EventType.ADMINISTRATION, EventActionCode.EXECUTE, _BLANK),
     Action.PRUNE: (EventType.ADMINISTRATION, EventActionCode.DELETE, DataLifeCycle.DESTRUCTION),
     Action.CHECKPOINT: (EventType.ADMINISTRATION, EventActionCode.EXECUTE, _BLANK),
+    # Separation of duties (accounts/grants.py): rights, not resident data.
+    Action.ROLE_PROPOSED: (EventType.SECURITY, EventActionCode.CREATE, _BLANK),
+    Action.ROLE_APPROVED: (EventType.SECURITY, EventActionCode.UPDATE, _BLANK),
+    Action.ROLE_REJECTED: (EventType.SECURITY, EventActionCode.UPDATE, _BLANK),
+    Action.ROLE_REVOKED: (EventType.SECURITY, EventActionCode.DELETE, _BLANK),
+    # Re-wrapping every data key under a new key-encryption key (vault/rotation.py).
+    Action.ROTATE_KEYS: (EventType.ADMINISTRATION, EventActionCode.EXECUTE, _BLANK),
 }
 
 

@@ -61,7 +61,8 @@ def test_every_event_about_a_resident_names_an_activity_of_the_register(
         finalise(caseworker, intake)
     to_erase = make_intake(domains={"financien": (3, "unknown", "")})
     signed_in("privacy").post(
-        reverse("privacy:erase", kwargs={"ref": to_erase.resident.ref}), {"reason": "withdrawn"}
+        reverse("privacy:erase", kwargs={"ref": to_erase.resident.ref}),
+        {"reason": "withdrawn", "bevestigd": "on"},
     )
     DecisionRecord.objects.filter(intake=helped[1]).update(retention_until=dt.date(2000, 1, 1))
     purge()
