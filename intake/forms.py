@@ -41,12 +41,12 @@ class IntakeFilterForm(forms.Form):
         self.helper.form_method = "post"
         # The list's paging buttons submit this form again (form="intake-filter").
         self.helper.form_id = "intake-filter"
-        self.helper.form_class = "row g-3 align-items-end mb-4"
+        self.helper.form_class = "zrm-filter"
         self.helper.layout = Layout(
-            Div("q", css_class="col-md-5"),
-            Div("status", css_class="col-md-2"),
-            Div("framework", css_class="col-md-3"),
-            Div(Submit("zoek", _("Zoeken"), css_class="mb-3"), css_class="col-md-2"),
+            "q",
+            "status",
+            "framework",
+            Div(Submit("zoek", _("Zoeken"))),
         )
 
 
@@ -172,11 +172,11 @@ class AssessmentForm(forms.Form):
                     escape(str(domain.name)),
                     *beside,
                     Div(
-                        Div(f"{code}-score", css_class="col-md-5"),
-                        Div(f"{code}-help_need", f"{code}-notes", css_class="col-md-7"),
-                        css_class="row",
+                        Div(f"{code}-score"),
+                        Div(f"{code}-help_need", f"{code}-notes"),
+                        css_class="zrm-domain__grid",
                     ),
-                    css_class="domain border rounded p-3 mb-4",
+                    css_class="domain zrm-domain",
                     css_id=f"domein-{code}",
                 )
             )
@@ -186,7 +186,7 @@ class AssessmentForm(forms.Form):
         self.helper.layout = Layout(
             "version",
             *fieldsets,
-            Submit("opslaan", _("Opslaan als concept"), css_class="btn-primary"),
+            Submit("opslaan", _("Opslaan als concept")),
         )
 
     @staticmethod
@@ -242,20 +242,20 @@ def _template_safe(html: str) -> HTML:
 
 def _domain_description(text: str) -> HTML:
     """Our own one-line description of the domain, under its legend."""
-    return _template_safe(str(format_html("<p class='small text-body-secondary'>{}</p>", text)))
+    return _template_safe(str(format_html("<p class='zrm-meta'>{}</p>", text)))
 
 
 def _definitions_block(levels: dict[int, str]) -> HTML:
     """The licensed ZRM definitions of one domain, beside the score (escaped)."""
     items = format_html_join(
         "",
-        "<dt class='col-sm-1'>{}</dt><dd class='col-sm-11'>{}</dd>",
+        "<dt>{}</dt><dd>{}</dd>",
         ((level, text) for level, text in sorted(levels.items())),
     )
     summary = _("ZRM-definities per score")
     html = format_html(
-        "<details class='zrm-definitions mb-3'><summary>{}</summary>"
-        "<dl class='row small mb-0 mt-2'>{}</dl></details>",
+        "<details class='zrm-definitions'><summary>{}</summary>"
+        "<dl class='zrm-small'>{}</dl></details>",
         summary,
         items,
     )
