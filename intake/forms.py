@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.forms import SearchInput
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from intake.bsn import normalise_bsn
@@ -168,8 +168,9 @@ class AssessmentForm(forms.Form):
                 beside.append(_definitions_block(definitions[code]))
             fieldsets.append(
                 Fieldset(
-                    # crispy renders the legend as a template, unescaped: escape it here.
-                    escape(str(domain.name)),
+                    # crispy renders the legend as a template, unescaped: escape it here. A
+                    # heading in the legend, so a screen reader can jump from domain to domain.
+                    format_html("<h2 class='zrm-domain__heading'>{}</h2>", str(domain.name)),
                     *beside,
                     Div(
                         Div(f"{code}-score"),
