@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import views as accounts_views
 from config import views
 
-# The admin carries the product's name, as the caseworker's pages do (templates/admin/base_site.html).
+# The admin carries the product's name, as the caseworker's pages do
+# (templates/admin/base_site.html).
 admin.site.site_header = _("ZRM-intake: beheer")
 admin.site.site_title = _("ZRM-intake beheer")
 admin.site.index_title = _("Beheer")
