@@ -146,8 +146,12 @@ class AssessmentForm(forms.Form):
                 initial=HelpNeed.UNKNOWN,
                 help_text=help_text_for(intake.framework, code, "help_need"),
                 error_messages={
-                    "invalid_choice": _("Kies bevestigd, geen of onbekend."),
-                    "required": _("Kies bevestigd, geen of onbekend."),
+                    "invalid_choice": _(
+                        "Kies ‘ja, bevestigd’, ‘nee, geen hulpvraag’ of ‘nog niet bepaald’."
+                    ),
+                    "required": _(
+                        "Kies ‘ja, bevestigd’, ‘nee, geen hulpvraag’ of ‘nog niet bepaald’."
+                    ),
                 },
             )
             self.fields[f"{code}-notes"] = forms.CharField(
@@ -211,7 +215,8 @@ class AssessmentForm(forms.Form):
                     f"{code}-help_need",
                     _(
                         "Een hulpvraag kan alleen bevestigd worden in een besproken domein: "
-                        "kies eerst een score, of kies 'onbekend' of 'geen'."
+                        "kies eerst een score, of kies ‘nog niet bepaald’ of "
+                        "‘nee, geen hulpvraag’."
                     ),
                 )
             if score is None and cleaned.get(f"{code}-notes"):

@@ -165,9 +165,10 @@ class Intake(models.Model):
 
 
 class HelpNeed(models.TextChoices):
-    UNKNOWN = "unknown", _("onbekend")
-    CONFIRMED = "confirmed", _("bevestigd")
-    NONE = "none", _("geen")
+    # Labels read as the answer to "Hulpvraag?" (README, "The look"); the codes stay.
+    UNKNOWN = "unknown", _("nog niet bepaald")
+    CONFIRMED = "confirmed", _("ja, bevestigd")
+    NONE = "none", _("nee, geen hulpvraag")
 
 
 class DomainAssessment(models.Model):

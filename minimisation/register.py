@@ -12,6 +12,8 @@ import io
 import json
 from dataclasses import asdict, dataclass
 
+from intake.instrument import INSTRUMENTS
+from minimisation.labels import domain_name, field_label
 from minimisation.policy import CONDITION_LABELS, POLICY, Policy, Rule
 
 CATEGORY_LABELS = {"health": "gezondheid (AVG art. 9)", "criminal": "strafrechtelijk (AVG art. 10)"}
@@ -39,8 +41,18 @@ def _categories(rule: Rule) -> str:
     groups: dict[str, list[str]] = {}
     for name in rule.fields:
         model, field_name = name.split(".", 1)
-        groups.setdefault(FIELD_LABELS.get(model, model), []).append(field_name)
+        # The fields' Dutch names (their verbose_name), not their code names.
+        groups.setdefault(FIELD_LABELS.get(model, model), []).append(field_label(name))
     return "; ".join(f"{label}: {', '.join(names)}" for label, names in groups.items())
+
+
+def _domain_label(code: str) -> str:
+    """A domain code's Dutch name, from the first instrument version that has it."""
+    for version in INSTRUMENTS:
+        name = domain_name(version, code)
+        if name != code:
+            return name
+    return code
 
 
 def _row(framework: str, purpose: str, rule: Rule) -> RegisterRow:
@@ -49,7 +61,7 @@ def _row(framework: str, purpose: str, rule: Rule) -> RegisterRow:
         purpose=purpose,
         rule_id=rule.id,
         data_categories=_categories(rule),
-        domains=", ".join(rule.domains),
+        domains=", ".join(_domain_label(code) for code in rule.domains),
         condition=CONDITION_LABELS[rule.condition],
         legal_basis=rule.legal_basis,
         retention=rule.term_label,

@@ -85,7 +85,9 @@ def test_confirmed_help_need_on_a_domain_not_discussed_is_refused(signed_in, mak
 def test_an_unknown_help_need_value_is_refused(signed_in, make_intake):
     intake = make_intake()
     page = signed_in("consulent").post(url(intake), form_data(intake, financien=(2, "jazeker", "")))
-    assert "Kies bevestigd, geen of onbekend" in page.content.decode()
+    assert (
+        "Kies ‘ja, bevestigd’, ‘nee, geen hulpvraag’ of ‘nog niet bepaald’" in page.content.decode()
+    )
 
 
 def test_notes_over_2000_characters_are_refused_and_kept(signed_in, make_intake):
