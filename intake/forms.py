@@ -1,5 +1,6 @@
 """Forms of the caseworker pages. Thin: rules live in validators, models and intake/services.py."""
 
+import datetime as dt
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intake.bsn import normalise_bsn
 from intake.field_help import help_text_for
-from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
+from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, SCALE_LABELS
 from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
 from intake.services import DomainValues
 
@@ -125,6 +126,7 @@ class AssessmentForm(forms.Form):
         self.intake = intake
         self.domains = intake.instrument.domains
         definitions = definitions or {}
+        previous, previous_on = _previous_scores(intake)
         fieldsets = []
         for domain in self.domains:
             code = domain.code
@@ -170,6 +172,8 @@ class AssessmentForm(forms.Form):
             beside = [_domain_description(str(domain.help_text))]
             if code in definitions:
                 beside.append(_definitions_block(definitions[code]))
+            if code in previous:
+                beside.append(_previous_block(previous[code], previous_on))
             fieldsets.append(
                 Fieldset(
                     # crispy renders the legend as a template, unescaped: escape it here. A
@@ -239,6 +243,25 @@ class AssessmentForm(forms.Form):
             )
             for d in self.domains
         }
+
+
+def _previous_scores(intake: Intake) -> tuple[dict[str, int], dt.date | None]:
+    """A reassessment's previous measurement: its kept scores per domain, and its day."""
+    if intake.previous is None:
+        return {}, None
+    scores = {a.domain: a.score for a in intake.previous.assessments.all() if a.score}
+    return scores, intake.previous.measured_on()
+
+
+def _previous_block(score: int, day: dt.date | None) -> HTML:
+    """The previous measurement's score of one domain, above this measurement's choice."""
+    text = _("Vorige meting (%(day)s): %(score)s") % {
+        "day": day.strftime("%d-%m-%Y") if day else "?",
+        "score": f"{score} – {SCALE_LABELS.get(score, '')}",
+    }
+    return _template_safe(
+        str(format_html("<p class='zrm-previous' data-testid='previous-score'>{}</p>", text))
+    )
 
 
 def _template_safe(html: str) -> HTML:

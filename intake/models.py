@@ -4,12 +4,14 @@ Every personal-data field here must be classified by the minimisation policy
 (minimisation/policy.py); a system check stops start-up when one is not.
 """
 
+import datetime as dt
 import uuid
 from typing import TypedDict
 
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -156,6 +158,10 @@ class Intake(models.Model):
     @property
     def instrument(self) -> Instrument:
         return instrument(self.instrument_version)
+
+    def measured_on(self) -> dt.date:
+        """The day of this measurement (Dutch time): when it was finalised, else created."""
+        return timezone.localdate(self.finalised_at or self.created_at)
 
     def assessments_in_instrument_order(self) -> list["DomainAssessment"]:
         """This intake's domain rows in the instrument's order (uses a prefetch if present)."""
