@@ -118,9 +118,8 @@ class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin[AuditEvent]):
     search_help_text = _("Zoek op inwonerreferentie (UUID, exact).")
     show_full_result_count = False  # a second COUNT(*) over millions of rows buys nothing
     list_per_page = 100
-    fields = readonly_fields = ["when_local"] + [
-        f.name for f in AuditEvent._meta.fields if f.name != "ts"
-    ]
+    readonly_fields = ["when_local"] + [f.name for f in AuditEvent._meta.fields if f.name != "ts"]
+    fields = tuple(readonly_fields)
 
     @admin.display(description=_("tijdstip (Nederlandse tijd)"), ordering="ts")
     def when_local(self, event: AuditEvent) -> str:
