@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from audit.context import AuditContext
@@ -109,15 +110,37 @@ class AuditedAdminMixin(RightBeforeObjectMixin):
         )
 
 
+class DutchTimeDateFilter(admin.DateFieldListFilter):
+    """Django's date filter counts days in TIME_ZONE (Europe/Amsterdam): its title says so."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.title = str(_("tijdstip (Nederlandse tijd)"))
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(AuditedAdminMixin, admin.ModelAdmin[AuditEvent]):
-    list_display = ("ts", "action", "outcome", "actor", "actor_role", "object_type", "object_id")
-    list_filter = ("action", "outcome", ("ts", admin.DateFieldListFilter))
+    # ts is stored in UTC; the admin shows it in Europe/Amsterdam and says so (when_local).
+    list_display = (
+        "when_local",
+        "action",
+        "outcome",
+        "actor",
+        "actor_role",
+        "object_type",
+        "object_id",
+    )
+    list_filter = ("action", "outcome", ("ts", DutchTimeDateFilter))
     search_fields = ("resident_ref",)
     search_help_text = _("Zoek op inwonerreferentie (UUID, exact).")
     show_full_result_count = False  # a second COUNT(*) over millions of rows buys nothing
     list_per_page = 100
-    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    readonly_fields = ["when_local"] + [f.name for f in AuditEvent._meta.fields if f.name != "ts"]
+    fields = tuple(readonly_fields)
+
+    @admin.display(description=_("tijdstip (Nederlandse tijd)"), ordering="ts")
+    def when_local(self, event: AuditEvent) -> str:
+        return localtime(event.ts).strftime("%d-%m-%Y %H:%M:%S %Z")
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[AuditEvent], search_term: str
