@@ -82,7 +82,9 @@ def capture_and_finalise(page: object) -> Intake:
     expect(page.locator("body")).to_contain_text("Het concept is opgeslagen.")
     intake = Intake.objects.get(resident__name=KEPT_NAME)
     page.goto(f"/intakes/{intake.pk}/afronden/")
-    page.get_by_role("button", name="Afronden en de rest vernietigen").click()
+    page.get_by_role("link", name="Verder: controleren en bevestigen").click()
+    page.get_by_label("Ik heb gecontroleerd wat vernietigd wordt").check()
+    page.get_by_role("button", name="Definitief afronden en vernietigen").click()
     expect(page.locator("main")).to_contain_text("De intake is afgerond")
     assert len(titles) >= 8, titles  # the control: every page of the way was seen
     for typed in (KEPT_NAME, KEPT_NOTE, *DISCARDED):
