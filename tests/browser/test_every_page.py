@@ -6,19 +6,31 @@ The pages come from the authorisation matrix (tests/config/test_authorisation_ma
 every URL pattern of the project, with each object URL filled in, that answers a GET with
 200 for some user; the first such user in the matrix's order opens it. So a new page is
 checked as soon as the matrix knows it.
+
+A few pages share their URL with another one and differ by who opens it or by the link's
+token; the matrix opens each URL once, so these are added by hand (OTHER_PAGES_AT_A_PATH).
 """
 
 from collections import defaultdict
 
 import pytest
 
+from accounts.activation import activation_path
 from tests.browser.helpers import axe_violations, sideways_scroll, sign_in, too_wide
 from tests.config import test_authorisation_matrix as matrix
+from tests.factories import UserFactory
 
 world = matrix.world  # the matrix's objects: consulent's and consulent2's, drafts and final
 
 WIDTHS = (1366, 390)
 NOT_PAGES = {"healthz", "admin:jsi18n"}  # JSON and JavaScript, not pages
+
+
+# (user, matrix key, object variant): the same URL, another page.
+OTHER_PAGES_AT_A_PATH = (
+    # The team lead's need-to-know summary of a caseworker's intake (intake_summary.html).
+    ("teamleider", "intake:detail", "a"),
+)
 
 
 def pages_by_user(world: dict) -> dict[str, list[tuple[str, str]]]:
@@ -33,6 +45,12 @@ def pages_by_user(world: dict) -> dict[str, list[tuple[str, str]]]:
             if path not in seen:
                 seen.add(path)
                 pages[user].append((key, path))
+    for user, key, variant in OTHER_PAGES_AT_A_PATH:
+        path, status = cases[(key, user, variant, "GET")]
+        assert status == 200, (user, key, variant)
+        pages[user].append((key, path))
+    # A valid activation link shows the password form (the matrix's link is invalid).
+    pages["anonymous"].append(("activate (valid link)", activation_path(UserFactory())))
     return pages
 
 
