@@ -73,6 +73,7 @@ def test_the_main_pages_are_photographed_at_both_widths(
             ("intake-bewerken", f"/intakes/{draft.pk}/bewerken/"),
             ("profiel-herhaalmeting", f"/intakes/{second.pk}/"),
             ("afronden-voorbeeld", f"/intakes/{draft.pk}/afronden/"),
+            ("afronden-bevestigen", f"/intakes/{draft.pk}/afronden/bevestigen/"),
         ):
             page.goto(path)
             shots.append(_shoot(page, screenshot_dir, name))
@@ -80,7 +81,13 @@ def test_the_main_pages_are_photographed_at_both_widths(
             page.get_by_test_id("menu-button").click()
             shots.append(_shoot(page, screenshot_dir, "menu-open"))
         for user, pages in (
-            ("teamleider", (("team-intakes", "/team/intakes/"),)),
+            (
+                "teamleider",
+                (
+                    ("team-intakes", "/team/intakes/"),
+                    ("teamleider-samenvatting", f"/intakes/{draft.pk}/"),
+                ),
+            ),
             (
                 "privacy",
                 (
