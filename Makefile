@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test lint format lock bench clean
+.PHONY: run test lint format lock bench clean screenshots
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: $(VENV)/.bench-installed
 	@test -n "$$DATABASE_URL" || { echo "make bench needs DATABASE_URL=postgres://..." >&2; exit 2; }
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(PY) -m bench $(BENCH_ARGS)
+
+# The README's screenshots (docs/screenshots/), made by a browser test with made-up residents.
+screenshots: $(VENV)/.dev-installed
+	SCREENSHOT_DIR=docs/screenshots $(PY) -m pytest -q tests/browser/test_screenshots.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -13,10 +13,11 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from accounts import signals, user_admin
+        from accounts import dutch_labels, signals, user_admin
         from accounts.role_setup import ensure_roles
 
         user_admin.install()
+        dutch_labels.install()
         post_migrate.connect(ensure_roles, sender=self, dispatch_uid="accounts.ensure_roles")
         user_logged_in.connect(signals.on_login, dispatch_uid="accounts.login")
         user_login_failed.connect(signals.on_login_failed, dispatch_uid="accounts.login_failed")

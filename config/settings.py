@@ -74,7 +74,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "crispy_forms",
-    "crispy_bootstrap5",
     "guardian",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -97,7 +96,6 @@ MIDDLEWARE = [
     # Before sessions: /healthz answers without touching the database a session needs.
     "config.health.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -135,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.role",
                 "accounts.context_processors.session_clock",
+                "config.context_processors.theme",
             ],
         },
     },
@@ -161,8 +160,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# The UI is Dutch whatever the browser asks for: no LocaleMiddleware (it would follow
+# Accept-Language, and an English browser got lang="en" on Dutch pages), and one language.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
+LANGUAGES = [("nl", _("Nederlands"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
@@ -182,8 +183,10 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
-CRISPY_TEMPLATE_PACK = "bootstrap5"
+# crispy-forms renders our forms with our own template pack (templates/nlds/): the NL Design
+# System's form components (README, "The look").
+CRISPY_ALLOWED_TEMPLATE_PACKS = ("nlds",)
+CRISPY_TEMPLATE_PACK = "nlds"
 
 # Sessions: stored in the database, never in a cookie, so sign-out really ends them.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -280,6 +283,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
+
+# The look: the NL Design System's Utrecht components with a theme of design tokens. A
+# municipality swaps in its own theme by pointing these at its own token CSS under static/
+# and the class that scopes it (README, "The look").
+THEME_STYLESHEET = env_str("THEME_STYLESHEET", "vendor/voorbeeld-design-tokens-7.4.1/theme.css")
+THEME_CLASS = env_str("THEME_CLASS", "voorbeeld-theme")
 
 # TLS: on in production; each switch can be turned off for a proxy that terminates TLS.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)

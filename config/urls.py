@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from accounts import views as accounts_views
 from accounts.activation import ActivationView
 from config import views
+
+# The admin carries the product's name, as the caseworker's pages do
+# (templates/admin/base_site.html).
+admin.site.site_header = _("ZRM-intake: beheer")
+admin.site.site_title = _("ZRM-intake beheer")
+admin.site.index_title = _("Beheer")
 
 urlpatterns = [
     path("", views.home, name="home"),

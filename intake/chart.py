@@ -6,7 +6,8 @@ overview (minimisation/overview.py) both use it. No JavaScript; every page that 
 gives the same numbers in a table.
 """
 
-from collections.abc import Sequence
+import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -29,6 +30,7 @@ class Row:
     parts: Sequence[tuple[int, str]]  # (amount, CSS class), stacked from left to right
     note: str = ""  # text right after the bar ("niet besproken", "3 / 4")
     note_class: str = ""
+    marker: int = 0  # an amount drawn as an outline over the bar (the previous measurement)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Bar:
     note: str
     note_x: int
     note_class: str
+    marker_width: int = 0  # 0: no outline
 
 
 @dataclass(frozen=True)
@@ -94,8 +97,9 @@ def bar_chart(
                 text_y=y + ROW_HEIGHT // 2 + 5,
                 segments=tuple(segments),
                 note=row.note,
-                note_x=x + 6,
+                note_x=max(x, LABEL_WIDTH + round(BAR_AREA * row.marker / scale_max)) + 6,
                 note_class=row.note_class,
+                marker_width=round(BAR_AREA * row.marker / scale_max) if row.marker else 0,
             )
         )
     return BarChart(
@@ -112,23 +116,39 @@ def bar_chart(
     )
 
 
-def profile_chart(rows: Sequence[tuple[str, int | None]]) -> BarChart:
+def profile_chart(
+    rows: Sequence[tuple[str, int | None]],
+    previous: Mapping[str, int] | None = None,
+    previous_on: dt.date | None = None,
+) -> BarChart:
     """The ZRM profile: rows are (domain name, score or None) in instrument order; a bar per
-    scored domain, coloured by score, and "niet besproken" for the others."""
+    scored domain, coloured by score, and "niet besproken" for the others. `previous` (domain
+    name -> the previous measurement's kept score) is drawn as a dashed outline over each
+    bar, dated `previous_on` in the description."""
     not_discussed = _("niet besproken")
+    previous = previous or {}
+    description = _(
+        "Staafdiagram met per domein de score van 1 tot en met 5; dezelfde gegevens staan "
+        "in de tabel hieronder."
+    )
+    if previous:
+        description += " " + _(
+            "Een gestippelde omlijning toont de score van de vorige meting van %(day)s."
+        ) % {"day": previous_on.strftime("%d-%m-%Y") if previous_on else "?"}
     return bar_chart(
         [
-            Row(label, [(score, f"zrm-bar zrm-score-{score}")])
-            if score
-            else Row(label, [], note=not_discussed, note_class="zrm-none")
+            Row(
+                label,
+                [(score, f"zrm-bar zrm-score-{score}")] if score else [],
+                note="" if score else not_discussed,
+                note_class="" if score else "zrm-none",
+                marker=previous.get(label, 0),
+            )
             for label, score in rows
         ],
         scale_max=MAX_SCORE,
         html_id="chart",
         title=_("ZRM-profiel: score per domein"),
-        description=_(
-            "Staafdiagram met per domein de score van 1 tot en met 5; dezelfde gegevens staan "
-            "in de tabel hieronder."
-        ),
+        description=description,
         ticks=range(MAX_SCORE + 1),
     )

@@ -42,6 +42,12 @@ def never_kept(framework: str, domain_code: str, field_name: str) -> bool:
     return rule is None or not rule.keeps
 
 
+# A field's help: what to write on one line, its ground and term below it in smaller type.
+_INSTRUCTION_AND_BASIS = (
+    "<span class='field-instruction'>{}</span><br><span class='field-basis zrm-small'>{}</span>"
+)
+
+
 def basis_for(framework: str, domain_code: str, field_name: str) -> str:
     """The one line beside the instruction: when it is kept, for how long, and why."""
     label = _label(domain_code, field_name)
@@ -71,7 +77,7 @@ def help_text_for(framework: str, domain_code: str, field_name: str) -> str:
     if not instruction:
         return str(format_html("<span class='field-basis'>{}</span>", basis))
     html: SafeString = format_html(
-        "<span class='field-instruction'>{}</span><br><span class='field-basis small'>{}</span>",
+        _INSTRUCTION_AND_BASIS,
         instruction,
         basis,
     )
@@ -90,7 +96,7 @@ def resident_help_text(field_name: str, extra: str = "") -> str:
     found = POLICY.instruction("", f"resident.{field_name}")
     instruction = f"{found.text} {extra}".strip() if found is not None else extra
     html: SafeString = format_html(
-        "<span class='field-instruction'>{}</span><br><span class='field-basis small'>{}</span>",
+        _INSTRUCTION_AND_BASIS,
         instruction,
         RESIDENT_BASIS,
     )

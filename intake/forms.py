@@ -1,18 +1,19 @@
 """Forms of the caseworker pages. Thin: rules live in validators, models and intake/services.py."""
 
+import datetime as dt
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Div, Fieldset, Layout, Submit
 from django import forms
 from django.forms import SearchInput
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from intake.autofill import no_autofill
 from intake.bsn import normalise_bsn, validate_bsn
 from intake.field_help import help_text_for, never_kept, resident_help_text
-from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE
+from intake.instrument import DEFAULT_INSTRUMENT, INSTRUMENT_CHOICES, SCALE, SCALE_LABELS
 from intake.models import DomainAssessment, Framework, HelpNeed, Intake, IntakeStatus, Resident
 from intake.services import DomainValues
 
@@ -42,12 +43,12 @@ class IntakeFilterForm(forms.Form):
         self.helper.form_method = "post"
         # The list's paging buttons submit this form again (form="intake-filter").
         self.helper.form_id = "intake-filter"
-        self.helper.form_class = "row g-3 align-items-end mb-4"
+        self.helper.form_class = "zrm-filter"
         self.helper.layout = Layout(
-            Div("q", css_class="col-md-5"),
-            Div("status", css_class="col-md-2"),
-            Div("framework", css_class="col-md-3"),
-            Div(Submit("zoek", _("Zoeken"), css_class="mb-3"), css_class="col-md-2"),
+            "q",
+            "status",
+            "framework",
+            Div(Submit("zoek", _("Zoeken"))),
         )
         no_autofill(self)
 
@@ -158,6 +159,7 @@ class AssessmentForm(forms.Form):
         codes = {d.code for d in self.domains}
         raw = str(self.data.get("conflicten", "")) if self.is_bound else ""
         self.conflicts = [c for c in raw.split(",") if c in codes and c in stored]
+        previous, previous_on = _previous_scores(intake)
         fieldsets = []
         for domain in self.domains:
             code = domain.code
@@ -179,8 +181,12 @@ class AssessmentForm(forms.Form):
                 initial=HelpNeed.UNKNOWN,
                 help_text=help_text_for(intake.framework, code, "help_need"),
                 error_messages={
-                    "invalid_choice": _("Kies bevestigd, geen of onbekend."),
-                    "required": _("Kies bevestigd, geen of onbekend."),
+                    "invalid_choice": _(
+                        "Kies ‘ja, bevestigd’, ‘nee, geen hulpvraag’ of ‘nog niet bepaald’."
+                    ),
+                    "required": _(
+                        "Kies ‘ja, bevestigd’, ‘nee, geen hulpvraag’ of ‘nog niet bepaald’."
+                    ),
                 },
             )
             notes_attrs = {"rows": "3"}
@@ -222,17 +228,20 @@ class AssessmentForm(forms.Form):
                 )
                 beside.append(_stored_version_block(stored[code]))
                 beside.append(f"{code}-keuze")
+            if code in previous:
+                beside.append(_previous_block(previous[code], previous_on))
             fieldsets.append(
                 Fieldset(
-                    # crispy renders the legend as a template, unescaped: escape it here.
-                    escape(str(domain.name)),
+                    # crispy renders the legend as a template, unescaped: escape it here. A
+                    # heading in the legend, so a screen reader can jump from domain to domain.
+                    format_html("<h2 class='zrm-domain__heading'>{}</h2>", str(domain.name)),
                     *beside,
                     Div(
-                        Div(f"{code}-score", css_class="col-md-5"),
-                        Div(f"{code}-help_need", f"{code}-notes", css_class="col-md-7"),
-                        css_class="row",
+                        Div(f"{code}-score"),
+                        Div(f"{code}-help_need", f"{code}-notes"),
+                        css_class="zrm-domain__grid",
                     ),
-                    css_class="domain border rounded p-3 mb-4",
+                    css_class="domain zrm-domain",
                     css_id=f"domein-{code}",
                 )
             )
@@ -265,7 +274,8 @@ class AssessmentForm(forms.Form):
                     f"{code}-help_need",
                     _(
                         "Een hulpvraag kan alleen bevestigd worden in een besproken domein: "
-                        "kies eerst een score, of kies 'onbekend' of 'geen'."
+                        "kies eerst een score, of kies ‘nog niet bepaald’ of "
+                        "‘nee, geen hulpvraag’."
                     ),
                 )
             if score is None and cleaned.get(f"{code}-notes"):
@@ -312,6 +322,25 @@ class AssessmentForm(forms.Form):
         return values
 
 
+def _previous_scores(intake: Intake) -> tuple[dict[str, int], dt.date | None]:
+    """A reassessment's previous measurement: its kept scores per domain, and its day."""
+    if intake.previous is None:
+        return {}, None
+    scores = {a.domain: a.score for a in intake.previous.assessments.all() if a.score}
+    return scores, intake.previous.measured_on()
+
+
+def _previous_block(score: int, day: dt.date | None) -> HTML:
+    """The previous measurement's score of one domain, above this measurement's choice."""
+    text = _("Vorige meting (%(day)s): %(score)s") % {
+        "day": day.strftime("%d-%m-%Y") if day else "?",
+        "score": f"{score} – {SCALE_LABELS.get(score, '')}",
+    }
+    return _template_safe(
+        str(format_html("<p class='zrm-previous' data-testid='previous-score'>{}</p>", text))
+    )
+
+
 def _template_safe(html: str) -> HTML:
     """crispy's HTML() renders its string as a template: neutralise braces and percent signs."""
     return HTML(html.replace("{", "&#123;").replace("}", "&#125;").replace("%", "&#37;"))
@@ -321,9 +350,9 @@ def _stored_version_block(row: DomainAssessment) -> HTML:
     """The stored version of a domain in conflict, beside the caseworker's own input."""
     score = _("niet besproken") if row.score is None else f"{row.score} – {dict(SCALE)[row.score]}"
     html = format_html(
-        "<div class='stored-version border-start ps-3 mb-3' data-testid='stored-version'>"
-        "<p class='fw-semibold mb-1'>{}</p><p class='mb-1'>{}: {} · {}: {}</p>"
-        "<p class='mb-0'>{}: {}</p></div>",
+        "<div class='stored-version zrm-stored-version' data-testid='stored-version'>"
+        "<p class='zrm-stored-version__title'>{}</p><p>{}: {} · {}: {}</p>"
+        "<p>{}: {}</p></div>",
         _("Opgeslagen versie (uit een ander tabblad of van een collega)"),
         _("Score"),
         score,
@@ -337,20 +366,20 @@ def _stored_version_block(row: DomainAssessment) -> HTML:
 
 def _domain_description(text: str) -> HTML:
     """Our own one-line description of the domain, under its legend."""
-    return _template_safe(str(format_html("<p class='small text-body-secondary'>{}</p>", text)))
+    return _template_safe(str(format_html("<p class='zrm-meta'>{}</p>", text)))
 
 
 def _definitions_block(levels: dict[int, str]) -> HTML:
     """The licensed ZRM definitions of one domain, beside the score (escaped)."""
     items = format_html_join(
         "",
-        "<dt class='col-sm-1'>{}</dt><dd class='col-sm-11'>{}</dd>",
+        "<dt>{}</dt><dd>{}</dd>",
         ((level, text) for level, text in sorted(levels.items())),
     )
     summary = _("ZRM-definities per score")
     html = format_html(
-        "<details class='zrm-definitions mb-3'><summary>{}</summary>"
-        "<dl class='row small mb-0 mt-2'>{}</dl></details>",
+        "<details class='zrm-definitions'><summary>{}</summary>"
+        "<dl class='zrm-small'>{}</dl></details>",
         summary,
         items,
     )

@@ -276,6 +276,10 @@ class Intake(models.Model):
     def instrument(self) -> Instrument:
         return instrument(self.instrument_version)
 
+    def measured_on(self) -> dt.date:
+        """The day of this measurement (Dutch time): when it was finalised, else created."""
+        return timezone.localdate(self.finalised_at or self.created_at)
+
     def assessments_in_instrument_order(self) -> list["DomainAssessment"]:
         """This intake's domain rows in the instrument's order (uses a prefetch if present)."""
         order = {code: i for i, code in enumerate(self.instrument.domain_codes)}
@@ -284,9 +288,10 @@ class Intake(models.Model):
 
 
 class HelpNeed(models.TextChoices):
-    UNKNOWN = "unknown", _("onbekend")
-    CONFIRMED = "confirmed", _("bevestigd")
-    NONE = "none", _("geen")
+    # Labels read as the answer to "Hulpvraag?" (README, "The look"); the codes stay.
+    UNKNOWN = "unknown", _("nog niet bepaald")
+    CONFIRMED = "confirmed", _("ja, bevestigd")
+    NONE = "none", _("nee, geen hulpvraag")
 
 
 class DomainAssessment(SealedModel):

@@ -281,13 +281,19 @@ def intake_detail(request: HttpRequest, pk: str) -> HttpResponse:
             {"intake": intake, "may_reassign": may_reassign(request.user, intake)},
         )
     rows = _profile_rows(intake)
+    previous_on = intake.previous.measured_on() if intake.previous is not None else None
+    previous = {row["name"]: row["previous_score"] for row in rows if row["previous_score"]}
     return render(
         request,
         "intake/intake_detail.html",
         {
             "intake": intake,
             "rows": rows,
-            "chart": profile_chart([(row["name"], row["score"]) for row in rows]),
+            "chart": profile_chart(
+                [(row["name"], row["score"]) for row in rows], previous, previous_on
+            ),
+            "previous_on": previous_on,
+            "has_previous_scores": bool(previous),
             "may_change": getattr(intake, MAY_CHANGE) and intake.is_draft,
             "may_reassess": has_role(request.user, CONSULENT),
             "has_previous": intake.previous is not None,

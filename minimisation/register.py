@@ -20,6 +20,8 @@ from functools import cache
 from typing import Any
 
 from audit.models import Sensitivity
+from intake.instrument import INSTRUMENTS
+from minimisation.labels import domain_name, field_label
 from minimisation.policy import (
     ALL_DOMAINS,
     CONDITION_LABELS,
@@ -59,25 +61,36 @@ def _categories(rule: Rule) -> str:
     groups: dict[str, list[str]] = {}
     for name in rule.fields:
         model, field_name = name.split(".", 1)
-        groups.setdefault(FIELD_LABELS.get(model, model), []).append(field_name)
+        # The fields' Dutch names (their verbose_name), not their code names.
+        groups.setdefault(FIELD_LABELS.get(model, model), []).append(field_label(name))
     return "; ".join(f"{label}: {', '.join(names)}" for label, names in groups.items())
+
+
+def _domain_label(code: str) -> str:
+    """A domain code's Dutch name, from the first instrument version that has it."""
+    for version in INSTRUMENTS:
+        name = domain_name(version, code)
+        if name != code:
+            return name
+    return code
 
 
 def _instructions(policy: Policy, framework: str, rule: Rule) -> str:
     """The instructions this rule's fields carry under its framework, as the form shows them."""
     if not framework:
         return ""
-    texts = []
+    texts: list[str] = []
     if "domainassessment.notes" in rule.fields:
         for code in rule.domains:
             found = policy.instruction(framework, "domainassessment.notes", code)
-            if found is not None and f"{code}: {found.text}" not in texts:
-                texts.append(f"{code}: {found.text}")
+            line = f"{_domain_label(code)}: {found.text}" if found is not None else ""
+            if line and line not in texts:
+                texts.append(line)
     for name in rule.fields:
         if name.startswith("resident."):
             found = policy.instruction(framework, name)
             if found is not None:
-                texts.append(f"{name.split('.', 1)[1]}: {found.text}")
+                texts.append(f"{field_label(name)}: {found.text}")
     return " | ".join(texts)
 
 
@@ -90,7 +103,7 @@ def _row(
         purpose=purpose,
         rule_id=rule.id,
         data_categories=_categories(rule),
-        domains=", ".join(rule.domains),
+        domains=", ".join(_domain_label(code) for code in rule.domains),
         condition=CONDITION_LABELS[rule.condition],
         legal_basis=rule.legal_basis,
         retention=rule.term_label,

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.gates import role_required
@@ -192,9 +193,12 @@ def erasure(request: HttpRequest, ref: uuid.UUID) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _(
-                    "De inwoner en %d intake(s) zijn gewist. Alleen de auditlog noemt nog "
-                    "de referentie."
+                ngettext(
+                    "De inwoner en %d intake zijn gewist. Alleen de auditlog noemt nog "
+                    "de referentie.",
+                    "De inwoner en %d intakes zijn gewist. Alleen de auditlog noemt nog "
+                    "de referentie.",
+                    count,
                 )
                 % count,
             )

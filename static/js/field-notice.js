@@ -4,7 +4,7 @@
   "use strict";
   document.querySelectorAll("textarea[data-never-kept]").forEach(function (field) {
     var notice = document.createElement("p");
-    notice.className = "field-notice alert alert-warning py-1 px-2 small";
+    notice.className = "field-notice utrecht-alert utrecht-alert--warning zrm-small";
     notice.setAttribute("role", "status");
     notice.dataset.testid = "never-kept-notice";
     notice.hidden = true;

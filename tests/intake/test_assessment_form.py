@@ -19,11 +19,16 @@ def stored(intake, domain: str) -> DomainAssessment:
     return DomainAssessment.objects.get(intake=intake, domain=domain)
 
 
-def test_the_form_has_one_fieldset_per_domain_with_the_dutch_name_as_legend(signed_in, make_intake):
+def test_the_form_has_one_fieldset_per_domain_with_the_dutch_name_as_heading_in_its_legend(
+    signed_in, make_intake
+):
     intake = make_intake()
     page = signed_in("consulent").get(url(intake)).content.decode()
     assert page.count('<fieldset id="domein-') == 13
-    assert "<legend>Werk &amp; opleiding</legend>" in page
+    # A heading per domain: screen reader users jump from domain to domain.
+    assert re.search(
+        r"<legend[^>]*><h2 class='zrm-domain__heading'>Werk &amp; opleiding</h2></legend>", page
+    )
     assert "1 – acute problematiek" in page and "5 – volledig zelfredzaam" in page
     # "niet besproken" is the default choice of every domain.
     assert len(re.findall(r'value=""[^>]*\sid="id_[a-z_]+-score_0"[^>]*\schecked', page)) == 13
@@ -80,7 +85,9 @@ def test_confirmed_help_need_on_a_domain_not_discussed_is_refused(signed_in, mak
 def test_an_unknown_help_need_value_is_refused(signed_in, make_intake):
     intake = make_intake()
     page = signed_in("consulent").post(url(intake), form_data(intake, financien=(2, "jazeker", "")))
-    assert "Kies bevestigd, geen of onbekend" in page.content.decode()
+    assert (
+        "Kies ‘ja, bevestigd’, ‘nee, geen hulpvraag’ of ‘nog niet bepaald’" in page.content.decode()
+    )
 
 
 def test_notes_over_2000_characters_are_refused_and_kept(signed_in, make_intake):
