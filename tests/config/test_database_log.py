@@ -12,9 +12,9 @@ import psycopg
 import pytest
 from django.db import DataError, connection, transaction
 
-from intake.models import Resident
+from intake.models import Intake
 from tests.conftest import IN_CI
-from tests.factories import ResidentFactory
+from tests.factories import IntakeFactory
 from tests.races import conninfo
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -55,12 +55,14 @@ def _logged_within(offset: int, needle: str, seconds: float = 3.0) -> str:
 
 
 def test_a_failing_statement_is_logged_without_its_values():
-    resident = ResidentFactory()
+    intake = IntakeFactory()
     canary = f"kanarie-{uuid.uuid4().hex}" * 2
     offset = _log_size()
     with pytest.raises(DataError), transaction.atomic():
-        # phone is varchar(40): PostgreSQL refuses the value and logs the statement.
-        Resident.objects.filter(pk=resident.pk).update(phone=canary)
+        # framework is varchar(20): PostgreSQL refuses the value and logs the statement. (A
+        # personal value's column holds only ciphertext since issue 15; this plaintext
+        # column stands in for any value a failing statement carries.)
+        Intake.objects.filter(pk=intake.pk).update(framework=canary)
     log = _logged_within(offset, "value too long")
     assert "value too long for type character varying" in log  # the failure was logged
     assert canary not in log
@@ -68,13 +70,13 @@ def test_a_failing_statement_is_logged_without_its_values():
 
 
 def test_control_client_side_binding_puts_the_value_in_the_same_log():
-    resident = ResidentFactory()
+    intake = IntakeFactory()
     canary = f"kanarie-{uuid.uuid4().hex}" * 2
     offset = _log_size()
     with psycopg.connect(conninfo(), cursor_factory=psycopg.ClientCursor) as plain:
         cursor = plain.cursor()
         with pytest.raises(psycopg.errors.StringDataRightTruncation):
             cursor.execute(
-                "UPDATE intake_resident SET phone = %s WHERE id = %s", [canary, resident.pk]
+                "UPDATE intake_intake SET framework = %s WHERE id = %s", [canary, intake.pk]
             )
     assert canary in _logged_within(offset, canary)
