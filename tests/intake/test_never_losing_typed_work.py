@@ -4,6 +4,7 @@ arrives after the session ended, and a second save after a conflict."""
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from accounts.middleware import LAST_SEEN_KEY
@@ -11,6 +12,8 @@ from audit.models import Action, AuditEvent
 from intake.models import DomainAssessment, ParkedSave
 from tests.factories import finalise_now
 from tests.intake.conftest import form_data
+from vault.fields import referenced_key_ids
+from vault.models import DataKey
 
 
 def edit_url(intake) -> str:
@@ -158,6 +161,23 @@ def test_a_parked_save_goes_when_the_draft_is_finalised_meanwhile(caseworker: Cl
     sign_in_again(caseworker)
     caseworker.get(edit_url(intake))
     assert not [a for a in DomainAssessment.objects.all() if "PARKED-CANARY" in a.notes]
+
+
+def test_a_parked_save_is_sealed_and_its_key_goes_with_the_draft(caseworker: Client, make_intake):
+    intake = make_intake(domains={"financien": (2, "confirmed", "")})
+    expire(caseworker)
+    caseworker.post(edit_url(intake), form_data(intake, justitie=(3, "none", "PARKED-CANARY")))
+    parked = ParkedSave.objects.get(intake=intake)
+    assert parked.fields()["justitie-notes"] == "PARKED-CANARY"  # positive control
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT data FROM intake_parkedsave WHERE id = %s", [parked.pk])
+        column = bytes(cursor.fetchone()[0])
+    assert b"PARKED-CANARY" not in column  # the column holds only the envelope
+    keys = parked.stored_key_ids()
+    assert keys and DataKey.objects.filter(id__in=keys).count() == len(keys)
+    finalise_now(intake)
+    assert not DataKey.objects.filter(id__in=keys).exists()
+    assert set(DataKey.objects.values_list("id", flat=True)) == set(referenced_key_ids())
 
 
 def test_a_parked_save_that_conflicts_is_shown_not_written(caseworker: Client, make_intake):
