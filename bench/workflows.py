@@ -66,7 +66,9 @@ def purge_seconds(*, expected: int) -> float:
 
 def raw_delete_seconds(ids: list[int]) -> float:
     """The floor: plain SQL DELETEs of the same rows (permissions, assessments, intakes,
-    residents) in one transaction, then the same VACUUM (ANALYZE) the sweep runs."""
+    residents and their name tokens) in one transaction, then the same VACUUM (ANALYZE) the
+    sweep runs. It deletes no data keys (a key id lives inside each envelope, not in a
+    column), which the sweep does: the ratio leans against the sweep."""
     start = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
@@ -85,6 +87,10 @@ def raw_delete_seconds(ids: list[int]) -> float:
         cursor.execute(
             "DELETE FROM intake_residentuserobjectpermission "
             "WHERE content_object_id IN (SELECT resident_id FROM doomed)"
+        )
+        cursor.execute(
+            "DELETE FROM intake_residentnametoken "
+            "WHERE resident_id IN (SELECT resident_id FROM doomed)"
         )
         cursor.execute("DELETE FROM intake_resident WHERE id IN (SELECT resident_id FROM doomed)")
     with connection.cursor() as cursor:
